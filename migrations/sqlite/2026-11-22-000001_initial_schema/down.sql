@@ -1,0 +1,11 @@
+DROP TABLE security_events;
+DROP TABLE login_throttle;
+DROP TABLE signing_keys;
+DROP TABLE browser_sessions;
+DROP TABLE consents;
+DROP TABLE refresh_tokens;
+DROP TABLE refresh_token_families;
+DROP TABLE authorization_codes;
+DROP TABLE client_redirect_uris;
+DROP TABLE clients;
+DROP TABLE users;

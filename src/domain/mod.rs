@@ -1,0 +1,38 @@
+//! Protocol and account vocabulary as types. Each is made once, at the edge, through
+//! `parse`, and trusted everywhere inside. No HTTP, no SQL in here.
+
+mod duration;
+mod entities;
+mod error;
+mod grant_type;
+mod ids;
+mod issuer;
+mod password;
+mod pkce;
+mod redirect_uri;
+mod resource;
+mod scope;
+mod secret;
+mod signing_alg;
+mod text;
+
+pub use duration::Ttl;
+pub use entities::{
+    BrowserSession, Client, ClientKind, EventKind, NewEvent, PasswordHash, SigningKey, User,
+};
+pub use error::DomainError;
+pub use grant_type::{GrantType, GrantTypes};
+pub use ids::{ClientId, FamilyId, KeyId, UserId};
+pub use issuer::Issuer;
+pub use password::Password;
+pub use pkce::{CodeChallenge, CodeVerifier};
+pub use redirect_uri::RedirectUri;
+pub use resource::Resource;
+pub use scope::Scope;
+pub use secret::{
+    AuthorizationCode, AuthorizationCodeHash, ClientSecret, ClientSecretHash, CsrfToken,
+    RefreshToken, RefreshTokenHash, Secret, SecretHash, SessionToken, SessionTokenHash,
+    random_bytes,
+};
+pub use signing_alg::SigningAlg;
+pub use text::{ClientName, Username};

@@ -1,0 +1,278 @@
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::families::{self, Owner};
+use super::schema::{client_redirect_uris as uris, clients};
+use super::time::{from_db, to_db};
+use super::{AnyConnection, Store, StoreError, events};
+use crate::domain::{
+    Client, ClientId, ClientKind, ClientName, ClientSecretHash, DomainError, GrantTypes, NewEvent,
+    RedirectUri, Resource, Scope,
+};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = clients)]
+struct ClientRow {
+    id: String,
+    name: String,
+    secret_hash: Option<String>,
+    is_public: bool,
+    grant_types: String,
+    scopes: String,
+    resources: String,
+    skip_consent: bool,
+    enabled: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl ClientRow {
+    fn into_client(self, redirect_uris: Vec<String>) -> Result<Client, StoreError> {
+        let corrupt = |e: DomainError| StoreError::Corrupt(format!("client {}: {e}", self.id));
+        let kind = match (self.is_public, self.secret_hash) {
+            (true, _) => ClientKind::Public,
+            (false, Some(hash)) => ClientKind::Confidential {
+                secret_hash: ClientSecretHash::from_stored(hash),
+            },
+            (false, None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "confidential client {} has no secret",
+                    self.id
+                )));
+            }
+        };
+        Ok(Client {
+            id: ClientId::parse(&self.id).map_err(corrupt)?,
+            name: ClientName::parse(&self.name).map_err(corrupt)?,
+            kind,
+            redirect_uris: redirect_uris
+                .iter()
+                .map(|uri| RedirectUri::parse(uri))
+                .collect::<Result<_, _>>()
+                .map_err(corrupt)?,
+            grant_types: GrantTypes::parse(&self.grant_types).map_err(corrupt)?,
+            scopes: Scope::parse(&self.scopes).map_err(corrupt)?,
+            resources: self
+                .resources
+                .split_whitespace()
+                .map(Resource::parse)
+                .collect::<Result<_, _>>()
+                .map_err(corrupt)?,
+            skip_consent: self.skip_consent,
+            enabled: self.enabled,
+            created_at: from_db(self.created_at),
+            updated_at: from_db(self.updated_at),
+        })
+    }
+}
+
+fn insert_redirect_uris(
+    conn: &mut AnyConnection,
+    client: &str,
+    redirect_uris: &[RedirectUri],
+) -> Result<(), StoreError> {
+    for (position, uri) in (0i32..).zip(redirect_uris) {
+        diesel::insert_into(uris::table)
+            .values((
+                uris::client_id.eq(client),
+                uris::position.eq(position),
+                uris::uri.eq(uri.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn resources_column(resources: &[Resource]) -> String {
+    let uris: Vec<&str> = resources.iter().map(Resource::as_str).collect();
+    uris.join(" ")
+}
+
+fn secret_column(kind: &ClientKind) -> Option<String> {
+    match kind {
+        ClientKind::Public => None,
+        ClientKind::Confidential { secret_hash } => Some(secret_hash.as_str().to_owned()),
+    }
+}
+
+impl Store {
+    pub async fn insert_client(&self, client: Client, event: NewEvent) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let id = client.id.to_string();
+            diesel::insert_into(clients::table)
+                .values((
+                    clients::id.eq(&id),
+                    clients::name.eq(client.name.as_str()),
+                    clients::secret_hash.eq(secret_column(&client.kind)),
+                    clients::is_public.eq(client.is_public()),
+                    clients::grant_types.eq(client.grant_types.to_string()),
+                    clients::scopes.eq(client.scopes.to_string()),
+                    clients::resources.eq(resources_column(&client.resources)),
+                    clients::skip_consent.eq(client.skip_consent),
+                    clients::enabled.eq(client.enabled),
+                    clients::created_at.eq(to_db(client.created_at)),
+                    clients::updated_at.eq(to_db(client.updated_at)),
+                ))
+                .execute(conn)?;
+            insert_redirect_uris(conn, &id, &client.redirect_uris)?;
+            events::insert(conn, &event, client.created_at)
+        })
+        .await
+    }
+
+    pub async fn find_client(&self, id: ClientId) -> Result<Option<Client>, StoreError> {
+        self.run(move |conn| {
+            let Some(row) = clients::table
+                .find(id.to_string())
+                .select(ClientRow::as_select())
+                .get_result(conn)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let redirect_uris = uris::table
+                .filter(uris::client_id.eq(&row.id))
+                .order(uris::position)
+                .select(uris::uri)
+                .load(conn)?;
+            row.into_client(redirect_uris).map(Some)
+        })
+        .await
+    }
+
+    pub async fn list_clients(&self) -> Result<Vec<Client>, StoreError> {
+        self.run(|conn| {
+            let rows = clients::table
+                .order((clients::name, clients::id))
+                .select(ClientRow::as_select())
+                .load(conn)?;
+            let mut by_client: HashMap<String, Vec<String>> = HashMap::new();
+            let all_uris: Vec<(String, String)> = uris::table
+                .order((uris::client_id, uris::position))
+                .select((uris::client_id, uris::uri))
+                .load(conn)?;
+            for (client_id, uri) in all_uris {
+                by_client.entry(client_id).or_default().push(uri);
+            }
+            rows.into_iter()
+                .map(|row| {
+                    let redirect_uris = by_client.remove(&row.id).unwrap_or_default();
+                    row.into_client(redirect_uris)
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Replaces what an admin may edit: name, redirect URIs, grants, scopes, resources,
+    /// skip-consent. The client's type and secret stay.
+    pub async fn update_client(&self, client: Client) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let id = client.id.to_string();
+            let updated = diesel::update(clients::table.find(&id))
+                .set((
+                    clients::name.eq(client.name.as_str()),
+                    clients::grant_types.eq(client.grant_types.to_string()),
+                    clients::scopes.eq(client.scopes.to_string()),
+                    clients::resources.eq(resources_column(&client.resources)),
+                    clients::skip_consent.eq(client.skip_consent),
+                    clients::updated_at.eq(to_db(client.updated_at)),
+                ))
+                .execute(conn)?;
+            if updated == 0 {
+                return Err(StoreError::NotFound);
+            }
+            diesel::delete(uris::table.filter(uris::client_id.eq(&id))).execute(conn)?;
+            insert_redirect_uris(conn, &id, &client.redirect_uris)
+        })
+        .await
+    }
+
+    /// How many live refresh-token families each client has.
+    pub async fn live_family_counts(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<String, i64>, StoreError> {
+        use super::schema::refresh_token_families as families;
+        self.run(move |conn| {
+            let now = to_db(now);
+            let counts: Vec<(String, i64)> = families::table
+                .filter(families::revoked_at.is_null())
+                .filter(families::idle_expires_at.gt(now))
+                .filter(families::absolute_expires_at.gt(now))
+                .group_by(families::client_id)
+                .select((families::client_id, diesel::dsl::count_star()))
+                .load(conn)?;
+            Ok(counts.into_iter().collect())
+        })
+        .await
+    }
+
+    /// Replaces a confidential client's secret hash; the old secret stops working with
+    /// this commit.
+    pub async fn set_client_secret(
+        &self,
+        id: ClientId,
+        hash: ClientSecretHash,
+        now: DateTime<Utc>,
+        event: NewEvent,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let updated = diesel::update(
+                clients::table
+                    .find(id.to_string())
+                    .filter(clients::is_public.eq(false)),
+            )
+            .set((
+                clients::secret_hash.eq(hash.as_str()),
+                clients::updated_at.eq(to_db(now)),
+            ))
+            .execute(conn)?;
+            if updated == 0 {
+                return Err(StoreError::NotFound);
+            }
+            events::insert(conn, &event, now)
+        })
+        .await
+    }
+
+    /// Enables or disables a client. Disabling revokes its families in the same
+    /// transaction. Returns how many families were revoked.
+    pub async fn set_client_enabled(
+        &self,
+        id: ClientId,
+        enabled: bool,
+        now: DateTime<Utc>,
+        event: NewEvent,
+    ) -> Result<usize, StoreError> {
+        self.write(move |conn| set_enabled(conn, id, enabled, now, &event))
+            .await
+    }
+}
+
+fn set_enabled(
+    conn: &mut AnyConnection,
+    id: ClientId,
+    enabled: bool,
+    now: DateTime<Utc>,
+    event: &NewEvent,
+) -> Result<usize, StoreError> {
+    let updated = diesel::update(clients::table.find(id.to_string()))
+        .set((
+            clients::enabled.eq(enabled),
+            clients::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let revoked = if enabled {
+        0
+    } else {
+        families::revoke_all(conn, Owner::Client(id), "client_disabled", now)?
+    };
+    events::insert(conn, event, now)?;
+    Ok(revoked)
+}

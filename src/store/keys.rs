@@ -1,0 +1,103 @@
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::signing_keys as keys;
+use super::time::{from_db, to_db};
+use super::{AnyConnection, Store, StoreError, events};
+use crate::domain::{DomainError, KeyId, NewEvent, SigningAlg, SigningKey};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = keys)]
+struct KeyRow {
+    id: String,
+    alg: String,
+    private_key: String,
+    public_jwk: String,
+    created_at: NaiveDateTime,
+    retired_at: Option<NaiveDateTime>,
+}
+
+impl KeyRow {
+    fn into_key(self) -> Result<SigningKey, StoreError> {
+        let corrupt = |e: DomainError| StoreError::Corrupt(format!("signing key: {e}"));
+        Ok(SigningKey {
+            id: KeyId::parse(&self.id).map_err(corrupt)?,
+            alg: SigningAlg::parse(&self.alg).map_err(corrupt)?,
+            private_pkcs8: STANDARD
+                .decode(&self.private_key)
+                .map_err(|e| StoreError::Corrupt(format!("signing key {}: {e}", self.id)))?,
+            public_jwk: self.public_jwk,
+            created_at: from_db(self.created_at),
+            retired_at: self.retired_at.map(from_db),
+        })
+    }
+}
+
+fn insert(conn: &mut AnyConnection, key: &SigningKey) -> Result<(), StoreError> {
+    diesel::insert_into(keys::table)
+        .values((
+            keys::id.eq(key.id.to_string()),
+            keys::alg.eq(key.alg.as_str()),
+            keys::private_key.eq(STANDARD.encode(&key.private_pkcs8)),
+            keys::public_jwk.eq(&key.public_jwk),
+            keys::created_at.eq(to_db(key.created_at)),
+            keys::retired_at.eq(key.retired_at.map(to_db)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+impl Store {
+    /// Every key still stored, newest first.
+    pub async fn list_keys(&self) -> Result<Vec<SigningKey>, StoreError> {
+        self.run(|conn| {
+            keys::table
+                .order(keys::created_at.desc())
+                .select(KeyRow::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(KeyRow::into_key)
+                .collect()
+        })
+        .await
+    }
+
+    pub async fn active_key(&self) -> Result<Option<SigningKey>, StoreError> {
+        self.run(|conn| {
+            keys::table
+                .filter(keys::retired_at.is_null())
+                .select(KeyRow::as_select())
+                .get_result(conn)
+                .optional()?
+                .map(KeyRow::into_key)
+                .transpose()
+        })
+        .await
+    }
+
+    /// Stores the first key. `Conflict` when another instance stored one first: the
+    /// unique index on the active key lets only one win.
+    pub async fn insert_first_key(&self, key: SigningKey) -> Result<(), StoreError> {
+        self.run(move |conn| insert(conn, &key)).await
+    }
+
+    /// Retires the active key and makes `key` active, in one transaction, so that there is
+    /// never a moment without an active key or with two.
+    pub async fn rotate_key(
+        &self,
+        key: SigningKey,
+        now: DateTime<Utc>,
+        event: NewEvent,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            diesel::update(keys::table.filter(keys::retired_at.is_null()))
+                .set(keys::retired_at.eq(to_db(now)))
+                .execute(conn)?;
+            insert(conn, &key)?;
+            events::insert(conn, &event, now)
+        })
+        .await
+    }
+}

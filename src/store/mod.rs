@@ -1,0 +1,161 @@
+//! Diesel: the one place that knows SQL and owns transactions. Every public method is a
+//! step of the protocol or of account management, runs on the blocking pool, and returns
+//! domain types.
+
+mod clients;
+mod codes;
+mod connection;
+mod consents;
+mod error;
+mod events;
+mod families;
+mod keys;
+mod maintenance;
+mod migrations;
+mod refresh_tokens;
+mod schema;
+mod sessions;
+mod throttle;
+mod time;
+mod transaction;
+mod url;
+mod users;
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use diesel::r2d2::Pool;
+
+pub use codes::{NewCode, Redemption, StoredCode};
+pub use connection::AnyConnection;
+use connection::Manager;
+pub use consents::RememberedConsent;
+pub use error::StoreError;
+pub use events::{EventRecord, RecordedEvent};
+pub use families::{AuthorizedApp, FamilyStatus, NewFamily};
+pub use maintenance::PurgeReport;
+pub use refresh_tokens::{FamilySnapshot, RefreshTokenState, Rotation, RotationRequest};
+pub use sessions::NewSession;
+pub use throttle::ThrottleRule;
+pub use url::DatabaseUrl;
+
+/// How many connections, and how long a request waits for one before the store reports
+/// itself unavailable.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    /// Connections kept open while idle. A short-lived command wants 0: a connection
+    /// still being opened in the background when the process exits can crash libpq's
+    /// TLS clean-up.
+    pub min_idle: u32,
+    pub checkout_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 8,
+            min_idle: 1,
+            checkout_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A pool of connections to one database, either backend.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool<Manager>,
+    /// SQLite has one writer at a time. Waiting for its lock inside SQLite means sleeping
+    /// in its busy handler's steps (up to 100 ms); waiting here wakes the next writer the
+    /// moment the lock is free. `None` on PostgreSQL, where writers do not exclude each
+    /// other.
+    sqlite_writer: Option<Arc<Mutex<()>>>,
+}
+
+impl Store {
+    /// Connects, prepares the database file (SQLite) and applies pending migrations, so
+    /// that every command starts on the current schema.
+    pub async fn open(url: &DatabaseUrl, options: PoolOptions) -> Result<Store, StoreError> {
+        let manager = Manager::new(url.clone());
+        let url = url.clone();
+        blocking(move || {
+            let mut first = manager.connect_once()?;
+            connection::prepare_database(&mut first)?;
+            migrations::run_pending(&mut first)?;
+            drop(first);
+            let pool = Pool::builder()
+                // No `SELECT 1` before every use: it cost a round trip per request. A
+                // connection that failed is discarded instead (see `run`).
+                .test_on_check_out(false)
+                .max_size(options.max_size)
+                .min_idle(Some(options.min_idle))
+                .connection_timeout(options.checkout_timeout)
+                .build(manager)
+                .map_err(StoreError::from)?;
+            let sqlite_writer = matches!(url, DatabaseUrl::Sqlite(_)).then(Arc::default);
+            Ok(Store {
+                pool,
+                sqlite_writer,
+            })
+        })
+        .await
+    }
+
+    /// Applies pending migrations; returns the names of those it applied.
+    pub async fn run_pending_migrations(&self) -> Result<Vec<String>, StoreError> {
+        self.run(migrations::run_pending).await
+    }
+
+    /// Reverts every migration. For the test that runs the schema up, down and up again.
+    pub async fn revert_all_migrations(&self) -> Result<(), StoreError> {
+        self.run(migrations::revert_all).await
+    }
+
+    /// Runs `f` in a write transaction (see `transaction::write`), one writer at a time
+    /// on SQLite.
+    async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let writer = self.sqlite_writer.clone();
+        self.run(move |conn| {
+            // A writer that panicked left nothing half-done: its transaction rolled back.
+            let _turn = writer
+                .as_ref()
+                .map(|lock| lock.lock().unwrap_or_else(PoisonError::into_inner));
+            transaction::write(conn, f)
+        })
+        .await
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool, so that the async
+    /// workers never wait on the database.
+    async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        blocking(move || {
+            let mut conn = pool.get()?;
+            let result = f(&mut conn);
+            if matches!(result, Err(StoreError::Unavailable(_))) {
+                connection::discard_on_return();
+            }
+            drop(conn);
+            result
+        })
+        .await
+    }
+}
+
+async fn blocking<T, F>(f: F) -> Result<T, StoreError>
+where
+    F: FnOnce() -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+}
