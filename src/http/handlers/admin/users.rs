@@ -1,0 +1,110 @@
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::domain::{Password, Username};
+use crate::http::error::PageError;
+use crate::http::handlers::login::see_other;
+use crate::http::pages::{AdminUsersPage, OneTimePasswordPage, html};
+use crate::http::params::Params;
+use crate::http::session::Admin;
+use crate::service::{ServiceError, Services};
+
+pub async fn list(
+    req: HttpRequest,
+    admin: Admin,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, PageError> {
+    let query = Params::parse(req.query_string().as_bytes());
+    let search = query.get("q").unwrap_or_default();
+    let users = services.search_users(search).await?;
+    Ok(html(
+        StatusCode::OK,
+        &AdminUsersPage::new(&admin.0, &users, search, None),
+    ))
+}
+
+pub async fn create(
+    admin: Admin,
+    body: Bytes,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, PageError> {
+    let mut form = Params::parse(&body);
+    let session = admin.verified(&form)?;
+    let is_admin = form.get("is_admin").is_some();
+    let outcome = match (
+        Username::parse(form.get("username").unwrap_or_default()),
+        Password::new_choice(form.take("password").unwrap_or_default()),
+    ) {
+        (Ok(name), Ok(password)) => services
+            .create_user(name, &password, is_admin)
+            .await
+            .map(|_| ()),
+        (Err(e), _) | (_, Err(e)) => Err(e.into()),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other("/admin/users")),
+        Err(
+            error @ (ServiceError::Invalid(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Refused(_)),
+        ) => {
+            let users = services.list_users().await?;
+            let message = error.to_string();
+            Ok(html(
+                StatusCode::BAD_REQUEST,
+                &AdminUsersPage::new(&session, &users, "", Some(&message)),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/users/{name}/{action}`: disable, enable, reset-password, grant-admin,
+/// remove-admin.
+pub async fn act(
+    admin: Admin,
+    path: web::Path<(String, String)>,
+    body: Bytes,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, PageError> {
+    let session = admin.verified(&Params::parse(&body))?;
+    let (name, action) = path.into_inner();
+    let not_found = || PageError::new(StatusCode::NOT_FOUND, "Not found", "There is no such user.");
+    let username = Username::parse(&name).map_err(|_| not_found())?;
+    let outcome = match action.as_str() {
+        "disable" => services
+            .set_user_enabled(&username, false)
+            .await
+            .map(|_| ()),
+        "enable" => services.set_user_enabled(&username, true).await.map(|_| ()),
+        "grant-admin" => services.set_admin(&username, true).await,
+        "remove-admin" => services.set_admin(&username, false).await,
+        "reset-password" => {
+            let password = services
+                .reset_password(&username)
+                .await
+                .map_err(|e| match e {
+                    ServiceError::NotFound(_) => not_found(),
+                    other => other.into(),
+                })?;
+            return Ok(html(
+                StatusCode::OK,
+                &OneTimePasswordPage::new(&session, username.as_str(), password.expose()),
+            ));
+        }
+        _ => return Err(not_found()),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other("/admin/users")),
+        Err(ServiceError::NotFound(_)) => Err(not_found()),
+        Err(ServiceError::Refused(why)) => {
+            let users = services.list_users().await?;
+            Ok(html(
+                StatusCode::BAD_REQUEST,
+                &AdminUsersPage::new(&session, &users, "", Some(&why)),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

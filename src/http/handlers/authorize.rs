@@ -1,0 +1,124 @@
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::login::see_other;
+use crate::http::edge::Edge;
+use crate::http::error::PageError;
+use crate::http::pages::{ConsentPage, describe_scope, html};
+use crate::http::params::Params;
+use crate::http::session::CurrentSession;
+use crate::service::{AuthorizeError, AuthorizeParams, AuthorizeStep, Services};
+
+/// The request parameters that travel through the consent form unchanged.
+const FORWARDED: [&str; 8] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "resource",
+];
+
+/// `GET /authorize` (RFC 6749 section 4.1.1).
+pub async fn start(
+    req: HttpRequest,
+    services: web::Data<Services>,
+    edge: web::Data<Edge>,
+    session: CurrentSession,
+) -> Result<HttpResponse, PageError> {
+    let params = Params::parse(req.query_string().as_bytes());
+    let checked = services
+        .check_authorization(&authorize_params(&params), &edge.issuer)
+        .await;
+    let request = match checked {
+        Ok(request) => request,
+        Err(error) => return refusal(error),
+    };
+    match services
+        .authorize(request, session.0.as_ref(), &edge.issuer)
+        .await?
+    {
+        AuthorizeStep::Login => {
+            let here = format!("/authorize?{}", req.query_string());
+            let target: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("return_to", &here)
+                .finish();
+            Ok(see_other(&format!("/login?{target}")))
+        }
+        AuthorizeStep::Redirect(url) => Ok(see_other(&url)),
+        AuthorizeStep::Consent(request) => {
+            let Some(session) = session.0 else {
+                return Err(PageError::csrf());
+            };
+            let hidden = FORWARDED
+                .iter()
+                .filter_map(|name| params.get(name).map(|v| (*name, v.to_owned())))
+                .collect();
+            let scopes = request
+                .scope
+                .iter()
+                .map(|token| (token.to_owned(), describe_scope(token)))
+                .collect();
+            Ok(html(
+                StatusCode::OK,
+                &ConsentPage {
+                    client_name: request.client.name.as_str(),
+                    username: session.user.username.as_str(),
+                    scopes,
+                    hidden,
+                    csrf: session.csrf.expose(),
+                },
+            ))
+        }
+    }
+}
+
+/// `POST /authorize`: the user's decision on the consent page. The request is checked
+/// again from scratch: the hidden fields came back through the browser.
+pub async fn decide(
+    body: Bytes,
+    services: web::Data<Services>,
+    edge: web::Data<Edge>,
+    session: CurrentSession,
+) -> Result<HttpResponse, PageError> {
+    let form = Params::parse(&body);
+    let session = session.verified(&form)?;
+    let request = match services
+        .check_authorization(&authorize_params(&form), &edge.issuer)
+        .await
+    {
+        Ok(request) => request,
+        Err(error) => return refusal(error),
+    };
+    let approve = form.get("decision") == Some("approve");
+    let url = services
+        .decide_consent(request, &session, approve, &edge.issuer)
+        .await?;
+    Ok(see_other(&url))
+}
+
+fn authorize_params(params: &Params) -> AuthorizeParams {
+    let get = |name: &str| params.get(name).map(str::to_owned);
+    AuthorizeParams {
+        response_type: get("response_type"),
+        client_id: get("client_id"),
+        redirect_uri: get("redirect_uri"),
+        scope: get("scope"),
+        state: get("state"),
+        code_challenge: get("code_challenge"),
+        code_challenge_method: get("code_challenge_method"),
+        resource: get("resource"),
+        repeated: params.repeated.clone(),
+    }
+}
+
+fn refusal(error: AuthorizeError) -> Result<HttpResponse, PageError> {
+    match error {
+        AuthorizeError::Page(message) => Err(PageError::bad_request(message)),
+        AuthorizeError::Redirect(url) => Ok(see_other(&url)),
+        AuthorizeError::Service(error) => Err(error.into()),
+    }
+}

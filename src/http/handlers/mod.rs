@@ -1,0 +1,10 @@
+pub mod account;
+pub mod admin;
+pub mod authorize;
+pub mod discovery;
+pub mod health;
+pub mod home;
+pub mod jwks;
+pub mod login;
+pub mod revocation;
+pub mod token;

@@ -1,0 +1,312 @@
+//! The admin console's pages.
+
+use askama::Template;
+
+use super::{describe_event, when};
+use crate::domain::{BrowserSession, Client, ClientSecret, EventKind, GrantType, User};
+use crate::http::params::Params;
+use crate::service::EventsPage;
+
+pub struct ClientRow {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub grants: String,
+    pub redirect_uris: Vec<String>,
+    pub enabled: bool,
+    pub created: String,
+    pub live_families: i64,
+}
+
+fn kind(client: &Client) -> &'static str {
+    if client.is_public() {
+        "public"
+    } else {
+        "confidential"
+    }
+}
+
+fn lines<T: ToString>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[derive(Template)]
+#[template(path = "admin/clients.html")]
+pub struct AdminClientsPage {
+    pub me: String,
+    pub csrf: String,
+    pub rows: Vec<ClientRow>,
+}
+
+impl AdminClientsPage {
+    pub fn new(session: &BrowserSession, clients: &[(Client, i64)]) -> Self {
+        Self {
+            me: session.user.username.to_string(),
+            csrf: session.csrf.expose().to_owned(),
+            rows: clients
+                .iter()
+                .map(|(client, live)| ClientRow {
+                    id: client.id.to_string(),
+                    name: client.name.to_string(),
+                    kind: kind(client),
+                    grants: client.grant_types.to_string(),
+                    redirect_uris: client
+                        .redirect_uris
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect(),
+                    enabled: client.enabled,
+                    created: when(client.created_at),
+                    live_families: *live,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The register form, blank or refilled after a refusal.
+#[derive(Template)]
+#[template(path = "admin/client_new.html")]
+pub struct ClientForm {
+    pub me: String,
+    pub csrf: String,
+    pub name: String,
+    pub redirect_uris: String,
+    pub resources: String,
+    pub scope: String,
+    pub public: bool,
+    pub grant_code: bool,
+    pub grant_refresh: bool,
+    pub grant_machine: bool,
+    pub skip_consent: bool,
+    pub errors: Vec<String>,
+}
+
+impl ClientForm {
+    pub fn blank(session: &BrowserSession) -> Self {
+        Self {
+            me: session.user.username.to_string(),
+            csrf: session.csrf.expose().to_owned(),
+            name: String::new(),
+            redirect_uris: String::new(),
+            resources: String::new(),
+            scope: String::new(),
+            public: false,
+            grant_code: true,
+            grant_refresh: true,
+            grant_machine: false,
+            skip_consent: false,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn filled(session: &BrowserSession, form: &Params, errors: Option<Vec<String>>) -> Self {
+        let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
+        let checked = |name: &str| form.get(name).is_some();
+        Self {
+            name: text("name"),
+            redirect_uris: text("redirect_uris"),
+            resources: text("resources"),
+            scope: text("scope"),
+            public: form.get("type") == Some("public"),
+            grant_code: checked("grant_authorization_code"),
+            grant_refresh: checked("grant_refresh_token"),
+            grant_machine: checked("grant_client_credentials"),
+            skip_consent: checked("skip_consent"),
+            errors: errors.unwrap_or_default(),
+            ..Self::blank(session)
+        }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<String>) -> Self {
+        self.errors = errors;
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/client.html")]
+pub struct AdminClientPage {
+    pub me: String,
+    pub csrf: String,
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub enabled: bool,
+    pub created: String,
+    pub redirect_uris: String,
+    pub resources: String,
+    pub scope: String,
+    pub grant_code: bool,
+    pub grant_refresh: bool,
+    pub grant_machine: bool,
+    pub skip_consent: bool,
+    pub errors: Vec<String>,
+}
+
+impl AdminClientPage {
+    pub fn new(session: &BrowserSession, client: &Client, errors: Option<Vec<String>>) -> Self {
+        Self {
+            me: session.user.username.to_string(),
+            csrf: session.csrf.expose().to_owned(),
+            id: client.id.to_string(),
+            name: client.name.to_string(),
+            kind: kind(client),
+            enabled: client.enabled,
+            created: when(client.created_at),
+            redirect_uris: lines(&client.redirect_uris),
+            resources: lines(&client.resources),
+            scope: client.scopes.to_string(),
+            grant_code: client.grant_types.contains(GrantType::AuthorizationCode),
+            grant_refresh: client.grant_types.contains(GrantType::RefreshToken),
+            grant_machine: client.grant_types.contains(GrantType::ClientCredentials),
+            skip_consent: client.skip_consent,
+            errors: errors.unwrap_or_default(),
+        }
+    }
+}
+
+/// A client's credentials, shown once after registration or rotation.
+#[derive(Template)]
+#[template(path = "admin/client_secret.html")]
+pub struct ClientSecretPage {
+    pub me: String,
+    pub csrf: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub secret: Option<String>,
+}
+
+impl ClientSecretPage {
+    pub fn new(session: &BrowserSession, client: &Client, secret: Option<&ClientSecret>) -> Self {
+        Self {
+            me: session.user.username.to_string(),
+            csrf: session.csrf.expose().to_owned(),
+            client_id: client.id.to_string(),
+            client_name: client.name.to_string(),
+            secret: secret.map(|s| s.expose().to_owned()),
+        }
+    }
+}
+
+pub struct UserRow {
+    pub name: String,
+    pub is_admin: bool,
+    pub enabled: bool,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+pub struct AdminUsersPage {
+    pub me: String,
+    pub csrf: String,
+    pub search: String,
+    pub rows: Vec<UserRow>,
+    pub error: Option<String>,
+}
+
+impl AdminUsersPage {
+    pub fn new(
+        session: &BrowserSession,
+        users: &[User],
+        search: &str,
+        error: Option<&str>,
+    ) -> Self {
+        Self {
+            me: session.user.username.to_string(),
+            csrf: session.csrf.expose().to_owned(),
+            search: search.to_owned(),
+            rows: users
+                .iter()
+                .map(|user| UserRow {
+                    name: user.username.to_string(),
+                    is_admin: user.is_admin,
+                    enabled: user.enabled,
+                    created: when(user.created_at),
+                })
+                .collect(),
+            error: error.map(str::to_owned),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/password.html")]
+pub struct OneTimePasswordPage {
+    pub me: String,
+    pub csrf: String,
+    pub target: String,
+    pub password: String,
+}
+
+impl OneTimePasswordPage {
+    pub fn new(session: &BrowserSession, target: &str, password: &str) -> Self {
+        Self {
+            me: session.user.username.to_string(),
+            csrf: session.csrf.expose().to_owned(),
+            target: target.to_owned(),
+            password: password.to_owned(),
+        }
+    }
+}
+
+pub struct EventRow {
+    pub when: String,
+    pub kind: String,
+    pub what: &'static str,
+    pub user: String,
+    pub client: String,
+    pub ip: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/events.html")]
+pub struct AdminEventsPage {
+    pub me: String,
+    pub csrf: String,
+    pub kinds: Vec<&'static str>,
+    pub selected: String,
+    pub rows: Vec<EventRow>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl AdminEventsPage {
+    pub fn new(session: &BrowserSession, page: &EventsPage, kind: Option<&str>) -> Self {
+        let link = |number: i64| {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            if let Some(kind) = kind {
+                query.append_pair("kind", kind);
+            }
+            query.append_pair("page", &number.to_string());
+            format!("/admin/events?{}", query.finish())
+        };
+        Self {
+            me: session.user.username.to_string(),
+            csrf: session.csrf.expose().to_owned(),
+            kinds: EventKind::ALL.iter().map(|k| k.as_str()).collect(),
+            selected: kind.unwrap_or_default().to_owned(),
+            rows: page
+                .events
+                .iter()
+                .map(|event| EventRow {
+                    when: when(event.occurred_at),
+                    kind: event.kind.clone(),
+                    what: describe_event(&event.kind),
+                    user: event.username.clone().unwrap_or_default(),
+                    client: event.client_id.clone().unwrap_or_default(),
+                    ip: event.ip.clone().unwrap_or_default(),
+                    detail: event.detail.clone(),
+                })
+                .collect(),
+            previous: (page.page > 1).then(|| link(page.page - 1)),
+            next: page.has_next.then(|| link(page.page + 1)),
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Client authentication at the token endpoint (RFC 6749 section 2.3.1):
+//! `client_secret_basic`, `client_secret_post`, and `none` for public clients.
+
+use super::super::oauth_error::{ErrorCode, OAuthError};
+use super::super::{ServiceError, Services};
+use crate::domain::{Client, ClientId, ClientKind, ClientSecret};
+
+/// The credentials as the edge found them, already decoded.
+#[derive(Debug, Default)]
+pub struct PresentedClient {
+    pub client_id: Option<String>,
+    pub secret: Option<String>,
+}
+
+fn invalid_client(why: &str) -> ServiceError {
+    OAuthError::new(ErrorCode::InvalidClient, why).into()
+}
+
+impl Services {
+    /// Who is asking. Every failure is the same 401 `invalid_client`, whether the client
+    /// is unknown or the secret wrong.
+    pub(in crate::service) async fn authenticate_client(
+        &self,
+        presented: PresentedClient,
+    ) -> Result<Client, ServiceError> {
+        let failed = "client authentication failed";
+        let id = presented
+            .client_id
+            .as_deref()
+            .ok_or_else(|| invalid_client("client authentication is required"))?;
+        let id = ClientId::parse(id).map_err(|_| invalid_client(failed))?;
+        let client = match self.find_client(id).await {
+            Ok(client) => client,
+            Err(ServiceError::NotFound(_)) => return Err(invalid_client(failed)),
+            Err(other) => return Err(other),
+        };
+        match (&client.kind, presented.secret.as_deref()) {
+            (ClientKind::Public, None) => Ok(client),
+            (ClientKind::Public, Some(_)) => Err(invalid_client("a public client has no secret")),
+            (ClientKind::Confidential { .. }, None) => Err(invalid_client(
+                "this client must authenticate with its secret",
+            )),
+            (ClientKind::Confidential { secret_hash }, Some(secret)) => {
+                let presented = ClientSecret::parse(secret).map_err(|_| invalid_client(failed))?;
+                if secret_hash.matches(&presented.hash()) {
+                    Ok(client)
+                } else {
+                    Err(invalid_client(failed))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The token endpoint's rules (RFC 6749 sections 3.2, 4.1.3, 4.4, 6): client
+//! authentication, the request as one enum variant per grant, and the dispatch. One file
+//! per grant beside this one.
+
+mod authorization_code;
+mod client_auth;
+mod client_credentials;
+mod refresh_token;
+mod request;
+
+pub use client_auth::PresentedClient;
+pub use request::TokenRequest;
+
+use super::oauth_error::{ErrorCode, OAuthError};
+use super::{ServiceError, Services};
+use crate::domain::{Client, GrantType, Issuer, RefreshToken, Scope};
+
+/// A successful token response (RFC 6749 section 5.1).
+#[derive(Debug)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub refresh_token: Option<RefreshToken>,
+    pub scope: Scope,
+}
+
+impl Services {
+    /// Authenticates the client, then runs the grant it asked for.
+    pub async fn token(
+        &self,
+        issuer: &Issuer,
+        presented: PresentedClient,
+        request: Result<TokenRequest, OAuthError>,
+    ) -> Result<TokenResponse, ServiceError> {
+        let client = self.authenticate_client(presented).await?;
+        let request = request?;
+        let grant = request.grant_type();
+        if !client.grant_types.contains(grant) {
+            return Err(OAuthError::new(
+                ErrorCode::UnauthorizedClient,
+                format!("this client may not use the {grant} grant"),
+            )
+            .into());
+        }
+        match request {
+            TokenRequest::AuthorizationCode {
+                code,
+                redirect_uri,
+                verifier,
+            } => {
+                self.exchange_code(issuer, &client, code, redirect_uri, verifier)
+                    .await
+            }
+            TokenRequest::RefreshToken { token, scope } => {
+                self.refresh(issuer, &client, token, scope).await
+            }
+            TokenRequest::ClientCredentials { scope, resource } => {
+                self.client_credentials(issuer, &client, scope, resource)
+            }
+        }
+    }
+}
+
+fn invalid_grant(why: &str) -> ServiceError {
+    OAuthError::new(ErrorCode::InvalidGrant, why).into()
+}
+
+/// Whether this client gets refresh tokens at all.
+fn refreshes(client: &Client) -> bool {
+    client.grant_types.contains(GrantType::RefreshToken)
+}

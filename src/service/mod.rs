@@ -1,0 +1,84 @@
+//! The rules: accounts, clients, signing keys, maintenance, and (later) the OAuth grants.
+//! No HTTP types, no SQL: the store does the storing, the edge does the talking.
+
+mod access_token;
+mod account;
+mod accounts;
+mod authorize;
+mod clients;
+mod error;
+mod events;
+mod grants;
+mod introspect;
+mod keys;
+mod maintenance;
+mod oauth_error;
+mod pkce;
+mod revoke;
+mod sessions;
+mod signer;
+mod verifier;
+
+use std::sync::Arc;
+
+pub use account::AccountOverview;
+pub use accounts::FirstAdmin;
+pub use authorize::{AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep};
+pub use clients::{ClientRegistration, RegisteredClient};
+pub use error::ServiceError;
+pub use events::{EVENTS_PER_PAGE, EventsPage};
+pub use grants::{PresentedClient, TokenRequest, TokenResponse};
+pub use introspect::ActiveToken;
+pub use keys::{KEY_REFRESH_INTERVAL, KeyState, KeySummary};
+pub use oauth_error::{ErrorCode, OAuthError};
+pub use sessions::{LoginOutcome, Origin};
+
+use crate::clock::Clock;
+use crate::domain::{SigningAlg, Ttl};
+use crate::metrics::Metrics;
+use crate::store::Store;
+use signer::KeyRing;
+
+/// The lifetimes and choices the rules depend on, read once from configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub access_token_ttl: Ttl,
+    pub refresh_idle_ttl: Ttl,
+    pub refresh_absolute_ttl: Ttl,
+    pub refresh_reuse_grace: Ttl,
+    pub auth_code_ttl: Ttl,
+    pub session_ttl: Ttl,
+    pub signing_alg: SigningAlg,
+}
+
+/// Everything the HTTP handlers and the CLI call. Cheap to clone: a pool handle, a clock
+/// handle and a few numbers.
+#[derive(Clone)]
+pub struct Services {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    policy: Policy,
+    keys: Arc<KeyRing>,
+    metrics: Arc<Metrics>,
+}
+
+impl Services {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, policy: Policy) -> Self {
+        Self {
+            store,
+            clock,
+            policy,
+            keys: Arc::new(KeyRing::default()),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+
+    /// The counters `/metrics` shows, shared with the HTTP layer.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+}

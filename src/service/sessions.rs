@@ -1,0 +1,171 @@
+//! Logging in at Latchkey itself: password check with throttling, and the browser session
+//! that follows. A failure says nothing about whether the user exists, and costs the same
+//! argon2 work either way.
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash as Phc;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{ServiceError, Services};
+use crate::domain::{
+    BrowserSession, CsrfToken, EventKind, NewEvent, Password, PasswordHash, SessionToken, Username,
+};
+use crate::store::{NewSession, ThrottleRule};
+
+/// Five wrong passwords for one user name within 15 minutes block that name for 15
+/// minutes, whoever tries; twenty from one address block the address.
+const PER_USER: ThrottleRule = ThrottleRule {
+    limit: 5,
+    window: TimeDelta::minutes(15),
+    block: TimeDelta::minutes(15),
+};
+const PER_ADDRESS: ThrottleRule = ThrottleRule {
+    limit: 20,
+    window: TimeDelta::minutes(15),
+    block: TimeDelta::minutes(15),
+};
+
+/// Where a login attempt comes from, for throttling and for the session record.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum LoginOutcome {
+    LoggedIn {
+        token: SessionToken,
+        expires_at: DateTime<Utc>,
+    },
+    /// Wrong name or password, or a disabled account: the same answer for all three.
+    Rejected,
+    Throttled {
+        until: DateTime<Utc>,
+    },
+}
+
+impl Services {
+    pub async fn log_in(
+        &self,
+        username: &str,
+        password: Password,
+        origin: Origin,
+    ) -> Result<LoginOutcome, ServiceError> {
+        let now = self.clock.now();
+        let user_key = format!("user:{}", throttle_name(username));
+        let address_key = origin.ip.as_ref().map(|ip| format!("ip:{ip}"));
+        let keys: Vec<String> = std::iter::once(user_key.clone())
+            .chain(address_key.clone())
+            .collect();
+        if let Some(until) = self.store.throttled_until(keys, now).await? {
+            return Ok(LoginOutcome::Throttled { until });
+        }
+
+        let found = match Username::parse(username) {
+            Ok(name) => self.store.find_user_by_name(&name).await?,
+            Err(_) => None,
+        };
+        let (user, hash) = match found {
+            Some((user, hash)) => (Some(user), hash),
+            None => (None, PasswordHash(dummy_hash().to_owned())),
+        };
+        let verified = verify_password(password, hash).await?;
+
+        match user {
+            Some(user) if verified && user.enabled => {
+                self.store.clear_login_failures(user_key).await?;
+                let token = SessionToken::generate();
+                let expires_at = now + self.policy.session_ttl.as_delta();
+                self.store
+                    .insert_session(NewSession {
+                        token_hash: token.hash(),
+                        user_id: user.id,
+                        csrf: CsrfToken::generate(),
+                        auth_time: now,
+                        expires_at,
+                        ip: origin.ip,
+                        user_agent: origin.user_agent.map(|ua| ua.chars().take(256).collect()),
+                    })
+                    .await?;
+                Ok(LoginOutcome::LoggedIn { token, expires_at })
+            }
+            _ => {
+                self.store
+                    .record_login_failure(user_key, PER_USER, now)
+                    .await?;
+                if let Some(key) = address_key {
+                    self.store
+                        .record_login_failure(key, PER_ADDRESS, now)
+                        .await?;
+                }
+                if let Some(user) = user.filter(|_| !verified) {
+                    let event = NewEvent::new(EventKind::LoginFailed).user(user.id);
+                    self.store.record_event(event, now).await?;
+                }
+                Ok(LoginOutcome::Rejected)
+            }
+        }
+    }
+
+    /// The live session behind a cookie value, if there is one.
+    pub async fn current_session(
+        &self,
+        cookie: &str,
+    ) -> Result<Option<BrowserSession>, ServiceError> {
+        let Ok(token) = SessionToken::parse(cookie) else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .find_session(token.hash(), self.clock.now())
+            .await?)
+    }
+
+    pub async fn log_out(&self, cookie: &str) -> Result<(), ServiceError> {
+        if let Ok(token) = SessionToken::parse(cookie) {
+            self.store.delete_session(token.hash()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Throttling is keyed on the name as typed (case-folded, bounded), so that it holds
+/// for names that do not exist too.
+fn throttle_name(username: &str) -> String {
+    username
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .take(64)
+        .collect()
+}
+
+/// A real argon2id hash of a random password, made once, so that an unknown user name
+/// costs the same verification work as a known one.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let random = crate::domain::random_bytes::<16>();
+        Argon2::default()
+            .hash_password(&random)
+            .map(|hash| hash.to_string())
+            .unwrap_or_default()
+    })
+}
+
+async fn verify_password(password: Password, hash: PasswordHash) -> Result<bool, ServiceError> {
+    tokio::task::spawn_blocking(move || {
+        let Ok(parsed) = Phc::new(&hash.0) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.expose().as_bytes(), &parsed)
+            .is_ok()
+    })
+    .await
+    .map_err(ServiceError::internal)
+}
