@@ -1,0 +1,188 @@
+//! The account page: apps, consents, password, events.
+
+use crate::browser::{ClientSpec, PASSWORD, hidden_field, location, oauth_error, tokens};
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+
+async fn the_account_page_revokes_an_app_that_a_refresh_then_finds_dead(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    app.user("bob").await;
+    let client = app.client(ClientSpec::default()).await;
+    let browser = app.browser();
+    let issued = browser.tokens(&client, "alice").await;
+
+    // Not signed in: the login page, then back here.
+    let anonymous = app.browser().get("/account").await;
+    assert_eq!(location(&anonymous), "/login?return_to=%2Faccount");
+
+    let page = browser.get("/account").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Test App"), "{html}");
+    let family = app
+        .db
+        .text("SELECT id AS value FROM refresh_token_families")
+        .unwrap();
+    let action = format!("/account/apps/{family}/revoke");
+    assert!(html.contains(&action));
+    let csrf = hidden_field(&html, "csrf_token");
+
+    // Without the CSRF token, or from another user's session: refused.
+    assert_eq!(browser.post(&action, &[]).await.status(), 403);
+    let bob = app.browser();
+    bob.log_in("bob").await;
+    let bob_csrf = hidden_field(
+        &bob.get("/account").await.text().await.unwrap(),
+        "csrf_token",
+    );
+    assert_eq!(
+        bob.post(&action, &[("csrf_token", &bob_csrf)])
+            .await
+            .status(),
+        404
+    );
+
+    let response = browser.post(&action, &[("csrf_token", &csrf)]).await;
+    assert_eq!(location(&response), "/account?done=revoked");
+    let refresh = client
+        .refresh(&app, issued.refresh.as_deref().unwrap())
+        .await;
+    assert_eq!(oauth_error(refresh).await.1, "invalid_grant");
+    let html = browser
+        .get("/account?done=revoked")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("No app can act for you right now."), "{html}");
+    assert!(
+        html.contains("An app&#39;s access was revoked")
+            || html.contains("An app's access was revoked"),
+        "{html}"
+    );
+}
+
+async fn consents_can_be_forgotten(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    let client = app.client(ClientSpec::default()).await;
+    let browser = app.browser();
+    browser.tokens(&client, "alice").await;
+    let html = browser.get("/account").await.text().await.unwrap();
+    let csrf = hidden_field(&html, "csrf_token");
+    let response = browser
+        .post(
+            &format!("/account/consents/{}/forget", client.id),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(location(&response), "/account?done=forgotten");
+    let (_, challenge) = crate::browser::pkce();
+    let again = browser
+        .get(&crate::browser::authorize_path(&client.id, &challenge, &[]))
+        .await;
+    assert_eq!(again.status(), 200, "the consent page again");
+}
+
+async fn changing_the_password_revokes_every_app_and_other_sessions(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    let client = app
+        .client(ClientSpec {
+            skip_consent: true,
+            ..ClientSpec::default()
+        })
+        .await;
+    let browser = app.browser();
+    let issued = browser.tokens(&client, "alice").await;
+    let elsewhere = app.browser();
+    elsewhere.log_in("alice").await;
+
+    let html = browser.get("/account").await.text().await.unwrap();
+    let csrf = hidden_field(&html, "csrf_token");
+    let change = |current: &'static str, new: &'static str, confirm: &'static str| {
+        let csrf = csrf.clone();
+        let browser = &browser;
+        async move {
+            browser
+                .post(
+                    "/account/password",
+                    &[
+                        ("csrf_token", &csrf),
+                        ("current_password", current),
+                        ("new_password", new),
+                        ("confirm_password", confirm),
+                    ],
+                )
+                .await
+        }
+    };
+    let wrong = change("not it", "a fresh password", "a fresh password").await;
+    assert_eq!(wrong.status(), 400);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("current password is not right")
+    );
+    let mismatch = change(PASSWORD, "a fresh password", "another one").await;
+    assert_eq!(mismatch.status(), 400);
+    let short = change(PASSWORD, "short", "short").await;
+    assert_eq!(short.status(), 400);
+    tokens(
+        client
+            .refresh(&app, issued.refresh.as_deref().unwrap())
+            .await,
+    )
+    .await;
+
+    let done = change(PASSWORD, "a fresh password", "a fresh password").await;
+    assert_eq!(location(&done), "/account?done=password");
+    assert_eq!(
+        browser.get("/account").await.status(),
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        location(&elsewhere.get("/account").await),
+        "/login?return_to=%2Faccount",
+        "others end"
+    );
+    let app_count = app
+        .db
+        .text("SELECT CAST(COUNT(*) AS TEXT) AS value FROM refresh_token_families WHERE revoked_reason = 'password_changed'")
+        .unwrap();
+    assert_eq!(app_count, "1");
+    let html = browser.get("/account").await.text().await.unwrap();
+    assert!(html.contains("Your password was changed"), "{html}");
+}
+
+async fn the_account_page_shows_a_detected_reuse(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    let client = app
+        .client(ClientSpec {
+            skip_consent: true,
+            ..ClientSpec::default()
+        })
+        .await;
+    let browser = app.browser();
+    let old = browser.tokens(&client, "alice").await.refresh.unwrap();
+    tokens(client.refresh(&app, &old).await).await;
+    client.refresh(&app, &old).await;
+    let html = browser.get("/account").await.text().await.unwrap();
+    assert!(
+        html.contains("A replayed refresh token ended an app"),
+        "{html}"
+    );
+}
+
+on_both_backends!(
+    the_account_page_revokes_an_app_that_a_refresh_then_finds_dead,
+    consents_can_be_forgotten,
+    changing_the_password_revokes_every_app_and_other_sessions,
+    the_account_page_shows_a_detected_reuse,
+);

@@ -1,0 +1,456 @@
+//! The admin console, driven through its forms as an admin's browser would.
+
+use crate::browser::{Browser, TestClient, hidden_field, location, oauth_error, tokens};
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+
+/// The value of the read-only field with this id (credentials pages).
+fn shown(html: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\" type=\"text\" readonly value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {id} in\n{html}"))
+        + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+async fn admin(app: &TestApp) -> (Browser, String) {
+    let browser = app.browser();
+    let password = app.admin_password.clone().unwrap();
+    let response = browser.submit_login("/login", "admin", &password).await;
+    assert_eq!(response.status(), 303);
+    let html = browser.get("/admin/clients").await.text().await.unwrap();
+    let csrf = hidden_field(&html, "csrf_token");
+    (browser, csrf)
+}
+
+async fn register(browser: &Browser, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut form = vec![("csrf_token", csrf)];
+    form.extend_from_slice(fields);
+    browser.post("/admin/clients", &form).await
+}
+
+async fn clients_registered_through_the_console_complete_a_code_flow(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    let (admin, csrf) = admin(&app).await;
+    let redirect = crate::browser::REDIRECT;
+
+    let page = register(
+        &admin,
+        &csrf,
+        &[
+            ("name", "Console Web App"),
+            ("type", "confidential"),
+            ("grant_authorization_code", "on"),
+            ("grant_refresh_token", "on"),
+            (
+                "redirect_uris",
+                &format!("{redirect}\r\nhttps://app.example.com/second"),
+            ),
+            ("scope", "read write"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("shown only this once"), "{html}");
+    let web = TestClient {
+        id: shown(&html, "client_id"),
+        secret: Some(shown(&html, "client_secret")),
+    };
+    let issued = app.browser().tokens(&web, "alice").await;
+
+    let page = register(
+        &admin,
+        &csrf,
+        &[
+            ("name", "Console Mobile"),
+            ("type", "public"),
+            ("grant_authorization_code", "on"),
+            ("grant_refresh_token", "on"),
+            ("redirect_uris", redirect),
+            ("skip_consent", "on"),
+        ],
+    )
+    .await;
+    let html = page.text().await.unwrap();
+    assert!(
+        !html.contains("client_secret\" type"),
+        "a public client has no secret"
+    );
+    let mobile = TestClient {
+        id: shown(&html, "client_id"),
+        secret: None,
+    };
+    app.browser().tokens(&mobile, "alice").await;
+
+    // The list shows both, with their live sessions.
+    let list = admin.get("/admin/clients").await.text().await.unwrap();
+    assert!(
+        list.contains("Console Web App") && list.contains("Console Mobile"),
+        "{list}"
+    );
+
+    // Rotating the secret: the old one fails with 401 at once, the new one works.
+    let page = admin
+        .post(
+            &format!("/admin/clients/{}/rotate-secret", web.id),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    let new_secret = shown(&page.text().await.unwrap(), "client_secret");
+    let old = web
+        .token(
+            &app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", issued.refresh.as_deref().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(oauth_error(old).await.0, 401);
+    let rotated = TestClient {
+        id: web.id.clone(),
+        secret: Some(new_secret),
+    };
+    let refreshed = tokens(
+        rotated
+            .refresh(&app, issued.refresh.as_deref().unwrap())
+            .await,
+    )
+    .await;
+
+    // Disabling the client revokes its families: the refresh token fails.
+    let response = admin
+        .post(
+            &format!("/admin/clients/{}/disable", web.id),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let refused = rotated
+        .refresh(&app, refreshed.refresh.as_deref().unwrap())
+        .await;
+    assert_eq!(oauth_error(refused).await.1, "invalid_grant");
+    let page = admin
+        .get(&format!("/admin/clients/{}", web.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<strong>disabled</strong>"), "{page}");
+    let response = admin
+        .post(
+            &format!("/admin/clients/{}/enable", web.id),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+
+    // Editing keeps the type and secret, and changes what it may do.
+    let response = admin
+        .post(
+            &format!("/admin/clients/{}", web.id),
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Renamed App"),
+                ("type", "confidential"),
+                ("grant_authorization_code", "on"),
+                ("redirect_uris", redirect),
+                ("scope", "read"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let shown_client = app
+        .services
+        .find_client(latchkey::domain::ClientId::parse(&web.id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(shown_client.name.as_str(), "Renamed App");
+    assert_eq!(shown_client.scopes.to_string(), "read");
+    assert_eq!(shown_client.redirect_uris.len(), 1);
+}
+
+async fn the_register_form_explains_each_error(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, csrf) = admin(&app).await;
+    let page = register(
+        &admin,
+        &csrf,
+        &[
+            ("name", ""),
+            (
+                "redirect_uris",
+                "http://evil.example/cb\njavascript:alert(1)",
+            ),
+            ("scope", "bad\"scope"),
+            ("grant_authorization_code", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status(), 400);
+    let html = page.text().await.unwrap();
+    for expected in [
+        "client name must not be empty",
+        "plain http is allowed only for loopback",
+        "this scheme cannot be",
+        "invalid scope token",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+    }
+    let page = register(
+        &admin,
+        &csrf,
+        &[
+            ("name", "Machine"),
+            ("type", "public"),
+            ("grant_client_credentials", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status(), 400);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("public client cannot use client_credentials"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"Machine\""),
+        "the form keeps what was typed"
+    );
+    assert_eq!(app.services.list_clients().await.unwrap().len(), 0);
+}
+
+async fn users_are_managed_from_the_console(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, csrf) = admin(&app).await;
+    let response = admin
+        .post(
+            "/admin/users",
+            &[
+                ("csrf_token", &csrf),
+                ("username", "carol"),
+                ("password", "carol's password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let list = admin.get("/admin/users?q=car").await.text().await.unwrap();
+    assert!(
+        list.contains("<td>carol</td>") && !list.contains("<td>admin</td>"),
+        "search filters: {list}"
+    );
+
+    // Carol signs in to an app, then is disabled: her refresh token dies.
+    let client = app
+        .client(crate::browser::ClientSpec {
+            skip_consent: true,
+            ..Default::default()
+        })
+        .await;
+    let carol = app.browser();
+    assert_eq!(
+        carol
+            .submit_login("/login", "carol", "carol's password")
+            .await
+            .status(),
+        303
+    );
+    let (code, verifier) = carol.code(&client, "carol", &[]).await;
+    let issued = tokens(client.exchange(&app, &code, &verifier).await).await;
+    assert_eq!(
+        admin
+            .post("/admin/users/carol/disable", &[("csrf_token", &csrf)])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        oauth_error(
+            client
+                .refresh(&app, issued.refresh.as_deref().unwrap())
+                .await
+        )
+        .await
+        .1,
+        "invalid_grant"
+    );
+    assert_eq!(
+        admin
+            .post("/admin/users/carol/enable", &[("csrf_token", &csrf)])
+            .await
+            .status(),
+        303
+    );
+
+    // A reset shows a one-time password; the old one stops working.
+    let page = admin
+        .post(
+            "/admin/users/carol/reset-password",
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    let password = shown(&page.text().await.unwrap(), "password");
+    assert_eq!(
+        app.browser()
+            .submit_login("/login", "carol", "carol's password")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.browser()
+            .submit_login("/login", "carol", &password)
+            .await
+            .status(),
+        303
+    );
+
+    // Admin flag: granted and removed; the last admin keeps theirs.
+    assert_eq!(
+        admin
+            .post("/admin/users/carol/grant-admin", &[("csrf_token", &csrf)])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        admin
+            .post("/admin/users/carol/remove-admin", &[("csrf_token", &csrf)])
+            .await
+            .status(),
+        303
+    );
+    let refused = admin
+        .post("/admin/users/admin/remove-admin", &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("the last admin"));
+    let refused = admin
+        .post("/admin/users/admin/disable", &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(
+        admin
+            .post("/admin/users/nobody/disable", &[("csrf_token", &csrf)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        admin.post("/admin/users/carol/disable", &[]).await.status(),
+        403,
+        "CSRF"
+    );
+}
+
+async fn security_events_are_listed_and_filtered(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    let client = app
+        .client(crate::browser::ClientSpec {
+            skip_consent: true,
+            ..Default::default()
+        })
+        .await;
+    let old = app
+        .browser()
+        .tokens(&client, "alice")
+        .await
+        .refresh
+        .unwrap();
+    tokens(client.refresh(&app, &old).await).await;
+    client.refresh(&app, &old).await;
+    app.browser()
+        .submit_login("/login", "alice", "wrong password")
+        .await;
+    let (admin, _) = admin(&app).await;
+    let all = admin.get("/admin/events").await.text().await.unwrap();
+    for kind in [
+        "refresh_token_reuse_detected",
+        "login_failed",
+        "client_created",
+        "user_created",
+    ] {
+        assert!(all.contains(kind), "missing {kind} in\n{all}");
+    }
+    let reuse = admin
+        .get("/admin/events?kind=refresh_token_reuse_detected")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(reuse.contains("alice"), "{reuse}");
+    assert!(
+        reuse.contains("mono\">refresh_token_reuse_detected"),
+        "{reuse}"
+    );
+    assert!(!reuse.contains("mono\">login_failed"), "filtered: {reuse}");
+    assert_eq!(
+        admin
+            .get("/admin/events?kind=nonsense&page=-3")
+            .await
+            .status(),
+        200
+    );
+}
+
+/// Only admins: others get 403 on every admin route, and a stranger is sent to sign in.
+async fn only_admins_reach_the_console(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("mallory").await;
+    let client = app.client(crate::browser::ClientSpec::default()).await;
+    let user = app.browser();
+    user.log_in("mallory").await;
+    let csrf = hidden_field(&user.get("/").await.text().await.unwrap(), "csrf_token");
+    let id = client.id.as_str();
+    let gets = [
+        "/admin",
+        "/admin/clients",
+        "/admin/clients/new",
+        &format!("/admin/clients/{id}"),
+        "/admin/users",
+        "/admin/events",
+    ];
+    let posts = [
+        "/admin/clients".to_owned(),
+        format!("/admin/clients/{id}"),
+        format!("/admin/clients/{id}/rotate-secret"),
+        format!("/admin/clients/{id}/disable"),
+        format!("/admin/clients/{id}/enable"),
+        "/admin/users".to_owned(),
+        "/admin/users/admin/remove-admin".to_owned(),
+        "/admin/users/mallory/grant-admin".to_owned(),
+        "/admin/users/admin/reset-password".to_owned(),
+    ];
+    for path in gets {
+        assert_eq!(user.get(path).await.status(), 403, "GET {path}");
+        let stranger = app.browser().get(path).await;
+        assert_eq!(stranger.status(), 303, "GET {path}");
+        assert!(location(&stranger).starts_with("/login?return_to="));
+    }
+    for path in &posts {
+        assert_eq!(
+            user.post(path, &[("csrf_token", &csrf)]).await.status(),
+            403,
+            "POST {path}"
+        );
+    }
+    assert!(
+        !app.services
+            .find_user(&latchkey::domain::Username::parse("mallory").unwrap())
+            .await
+            .unwrap()
+            .is_admin
+    );
+}
+
+on_both_backends!(
+    clients_registered_through_the_console_complete_a_code_flow,
+    the_register_form_explains_each_error,
+    users_are_managed_from_the_console,
+    security_events_are_listed_and_filtered,
+    only_admins_reach_the_console,
+);

@@ -1,0 +1,33 @@
+//! Black-box integration tests: each starts the real server on 127.0.0.1:0 with a fresh
+//! database and talks to it over HTTP (or runs the real binary), once on SQLite and once
+//! on PostgreSQL (`LATCHKEY_TEST_POSTGRES_URL`).
+
+// This whole crate is tests: failing loudly is what it is for.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+
+mod account;
+mod admin;
+mod authorize;
+mod browser;
+mod chromium;
+mod cli_clients;
+mod cli_keys;
+mod cli_users;
+mod concurrency;
+mod crash;
+mod discovery;
+mod health;
+mod hostile;
+mod login;
+mod migrations;
+mod outage;
+mod properties;
+mod refresh;
+mod revoke_introspect;
+mod secrets;
+mod startup;
+mod third_party;
+mod token;
+mod web;
