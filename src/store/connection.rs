@@ -48,8 +48,11 @@ impl ManageConnection for Manager {
                 // Per connection: wait for a busy writer instead of failing at once, and
                 // enforce the schema's foreign keys. WAL makes NORMAL durable against a
                 // crash of the process; only a power loss can drop the last commits.
+                // Checkpoints normally run in the background (see `checkpoint`); a commit
+                // only does one itself if the WAL outgrows 10,000 pages.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+                     PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(AnyConnection::Sqlite(conn))

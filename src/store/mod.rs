@@ -2,6 +2,7 @@
 //! step of the protocol or of account management, runs on the blocking pool, and returns
 //! domain types.
 
+mod checkpoint;
 mod clients;
 mod codes;
 mod connection;
@@ -9,10 +10,12 @@ mod consents;
 mod error;
 mod events;
 mod families;
+mod group_commit;
 mod keys;
 mod maintenance;
 mod migrations;
 mod refresh_tokens;
+mod rotate_postgres;
 mod schema;
 mod sessions;
 mod throttle;
@@ -70,6 +73,9 @@ pub struct Store {
     /// moment the lock is free. `None` on PostgreSQL, where writers do not exclude each
     /// other.
     sqlite_writer: Option<Arc<Mutex<()>>>,
+    /// Refresh-token rotations on SQLite go through one writer that commits them in
+    /// batches (see `group_commit`). `None` on PostgreSQL.
+    rotations: Option<group_commit::RotationQueue>,
 }
 
 impl Store {
@@ -92,10 +98,20 @@ impl Store {
                 .connection_timeout(options.checkout_timeout)
                 .build(manager)
                 .map_err(StoreError::from)?;
-            let sqlite_writer = matches!(url, DatabaseUrl::Sqlite(_)).then(Arc::default);
+            let (sqlite_writer, rotations) = match url {
+                DatabaseUrl::Sqlite(_) => {
+                    let writer = Arc::default();
+                    checkpoint::start(pool.clone(), Arc::downgrade(&writer))?;
+                    let queue =
+                        group_commit::RotationQueue::start(pool.clone(), Arc::clone(&writer))?;
+                    (Some(writer), Some(queue))
+                }
+                DatabaseUrl::Postgres(_) => (None, None),
+            };
             Ok(Store {
                 pool,
                 sqlite_writer,
+                rotations,
             })
         })
         .await
