@@ -147,6 +147,13 @@ pub struct FamilyStatus {
 }
 
 impl Store {
+    /// Starts many families in one transaction. For stocking a database at scale (the
+    /// load benchmark); the protocol starts families one at a time as codes are redeemed.
+    pub async fn insert_families(&self, batch: Vec<NewFamily>) -> Result<(), StoreError> {
+        self.write(move |conn| batch.iter().try_for_each(|family| insert(conn, family)))
+            .await
+    }
+
     pub async fn authorized_apps(
         &self,
         user: UserId,

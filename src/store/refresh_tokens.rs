@@ -10,7 +10,7 @@ use super::schema::{
     clients, refresh_token_families as families_t, refresh_tokens as tokens, users,
 };
 use super::time::{from_db, to_db};
-use super::{AnyConnection, Store, StoreError, events};
+use super::{AnyConnection, Store, StoreError, events, rotate_postgres, transaction};
 use crate::domain::{
     ClientId, DomainError, EventKind, FamilyId, NewEvent, RefreshTokenHash, Resource, Scope, UserId,
 };
@@ -110,11 +110,34 @@ impl Store {
         &self,
         request: RotationRequest,
     ) -> Result<Rotation, StoreError> {
-        self.write(move |conn| rotate(conn, &request)).await
+        if let Some(queue) = &self.rotations {
+            return queue.rotate(request).await;
+        }
+        self.run(move |conn| {
+            if let AnyConnection::Postgresql(pg) = conn
+                && request.scope.is_none()
+                && let Some(family) = rotate_postgres::rotate_current(
+                    pg,
+                    &request.presented,
+                    request.client_id,
+                    &request.replacement,
+                    request.now,
+                    request.idle_ttl,
+                )?
+            {
+                return Ok(Rotation::Rotated(family));
+            }
+            transaction::write(conn, |conn| rotate(conn, &request))
+        })
+        .await
     }
 }
 
-fn rotate(conn: &mut AnyConnection, request: &RotationRequest) -> Result<Rotation, StoreError> {
+/// The full rules, inside the caller's write transaction.
+pub(super) fn rotate(
+    conn: &mut AnyConnection,
+    request: &RotationRequest,
+) -> Result<Rotation, StoreError> {
     // Two passes at most: on PostgreSQL a concurrent request can retire the token between
     // our read and our conditional update; the second pass sees what it committed.
     for _ in 0..2 {
@@ -279,18 +302,31 @@ fn parse_scope(text: &str) -> Result<Scope, StoreError> {
 }
 
 fn snapshot(row: Row, scope: Scope) -> Result<FamilySnapshot, StoreError> {
+    snapshot_of(
+        &row.family_id,
+        &row.user_id,
+        &row.client_id,
+        scope,
+        row.resource.as_deref(),
+        row.auth_time,
+    )
+}
+
+pub(super) fn snapshot_of(
+    family_id: &str,
+    user_id: &str,
+    client_id: &str,
+    scope: Scope,
+    resource: Option<&str>,
+    auth_time: NaiveDateTime,
+) -> Result<FamilySnapshot, StoreError> {
     let corrupt = |e: DomainError| StoreError::Corrupt(format!("refresh token family: {e}"));
     Ok(FamilySnapshot {
-        id: FamilyId::parse(&row.family_id).map_err(corrupt)?,
-        user_id: UserId::parse(&row.user_id).map_err(corrupt)?,
-        client_id: ClientId::parse(&row.client_id).map_err(corrupt)?,
+        id: FamilyId::parse(family_id).map_err(corrupt)?,
+        user_id: UserId::parse(user_id).map_err(corrupt)?,
+        client_id: ClientId::parse(client_id).map_err(corrupt)?,
         scope,
-        resource: row
-            .resource
-            .as_deref()
-            .map(Resource::parse)
-            .transpose()
-            .map_err(corrupt)?,
-        auth_time: from_db(row.auth_time),
+        resource: resource.map(Resource::parse).transpose().map_err(corrupt)?,
+        auth_time: from_db(auth_time),
     })
 }
