@@ -2,7 +2,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{authorization_codes, browser_sessions, refresh_token_families, signing_keys};
+use super::schema::{
+    authorization_codes, browser_sessions, refresh_token_families as families, signing_keys,
+};
 use super::time::to_db;
 use super::{Store, StoreError};
 
@@ -30,6 +32,10 @@ impl Store {
     /// absolute expiry, and its refresh tokens (rotated ones included) go with it through
     /// the foreign key: until then they are kept so that a replay is still recognised.
     /// Retired signing keys go once they were retired before `keys_retired_before`.
+    ///
+    /// Families go in chunks, each its own short write transaction: one statement over a
+    /// million expired families held SQLite's write lock for seconds, and every refresh
+    /// waited behind it.
     pub async fn purge(
         &self,
         now: DateTime<Utc>,
@@ -37,30 +43,50 @@ impl Store {
     ) -> Result<PurgeReport, StoreError> {
         let now = to_db(now);
         let key_cutoff = to_db(keys_retired_before);
-        self.run(move |conn| {
-            Ok(PurgeReport {
-                authorization_codes: diesel::delete(
-                    authorization_codes::table.filter(authorization_codes::expires_at.lt(now)),
-                )
-                .execute(conn)?,
-                browser_sessions: diesel::delete(
-                    browser_sessions::table.filter(browser_sessions::expires_at.lt(now)),
-                )
-                .execute(conn)?,
-                refresh_token_families: diesel::delete(
-                    refresh_token_families::table.filter(
-                        refresh_token_families::idle_expires_at
-                            .lt(now)
-                            .or(refresh_token_families::absolute_expires_at.lt(now)),
-                    ),
-                )
-                .execute(conn)?,
-                signing_keys: diesel::delete(
-                    signing_keys::table.filter(signing_keys::retired_at.lt(key_cutoff)),
-                )
-                .execute(conn)?,
+        let mut report = self
+            .write(move |conn| {
+                Ok(PurgeReport {
+                    authorization_codes: diesel::delete(
+                        authorization_codes::table.filter(authorization_codes::expires_at.lt(now)),
+                    )
+                    .execute(conn)?,
+                    browser_sessions: diesel::delete(
+                        browser_sessions::table.filter(browser_sessions::expires_at.lt(now)),
+                    )
+                    .execute(conn)?,
+                    refresh_token_families: 0,
+                    signing_keys: diesel::delete(
+                        signing_keys::table.filter(signing_keys::retired_at.lt(key_cutoff)),
+                    )
+                    .execute(conn)?,
+                })
             })
-        })
-        .await
+            .await?;
+        loop {
+            let deleted = self
+                .write(move |conn| {
+                    let expired: Vec<String> = families::table
+                        .filter(
+                            families::idle_expires_at
+                                .lt(now)
+                                .or(families::absolute_expires_at.lt(now)),
+                        )
+                        .select(families::id)
+                        .limit(PURGE_CHUNK)
+                        .load(conn)?;
+                    Ok(
+                        diesel::delete(families::table.filter(families::id.eq_any(&expired)))
+                            .execute(conn)?,
+                    )
+                })
+                .await?;
+            report.refresh_token_families += deleted;
+            if deleted < PURGE_CHUNK as usize {
+                return Ok(report);
+            }
+        }
     }
 }
+
+/// Families per purge transaction: a few milliseconds of the write lock each.
+const PURGE_CHUNK: i64 = 1_000;

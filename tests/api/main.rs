@@ -24,6 +24,7 @@ mod login;
 mod migrations;
 mod outage;
 mod properties;
+mod purge;
 mod refresh;
 mod revoke_introspect;
 mod secrets;
