@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The refresh grant with data already stored: for each size in SIZES, a fresh database
+# stocked with that many families (half expired, half live), then 16 clients refreshing
+# for DURATION seconds; then the same again while `latchkey purge` removes the expired
+# half, and what the purge took. SQLite by default; DATABASE=postgres with
+# BENCH_POSTGRES_URL (an admin URL) for PostgreSQL. Loopback only, bounded in time.
+#
+#   SIZES="1000 100000 1000000" bench/scale.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+SIZES=${SIZES:-"1000 100000 1000000"}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+CONCURRENCY=${CONCURRENCY:-16}
+PORT=${PORT:-8182}
+DATABASE=${DATABASE:-sqlite}
+WORK=$(mktemp -d)
+SERVER_WRAPPER=""
+DB_URL=""
+cleanup() {
+  stop_latchkey
+  if [ "$DATABASE" = postgres ] && [ -n "$DB_URL" ]; then drop_postgres "$BENCH_POSTGRES_URL" "$DB_URL"; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+build_release
+base="http://127.0.0.1:$PORT"
+
+load() { # LABEL
+  timeout $((DURATION + WARMUP + 60)) $BENCH refresh --base "$base" --client-id "$CLIENT_ID" \
+    --client-secret "$CLIENT_SECRET" --seed-file "$WORK/tokens.txt" --save-tokens "$WORK/tokens.txt" \
+    --concurrency "$CONCURRENCY" --duration-secs "$DURATION" --warmup-secs "$WARMUP" | sed "s/^/$1 /"
+}
+
+printf 'database=%s concurrency=%s\n' "$DATABASE" "$CONCURRENCY"
+for size in $SIZES; do
+  if [ "$DATABASE" = postgres ]; then
+    DB_URL=$(fresh_postgres "$BENCH_POSTGRES_URL" "scale$size")
+  else
+    rm -f "$WORK"/scale.db*
+    DB_URL="sqlite://$WORK/scale.db"
+  fi
+  register "$DB_URL"
+  timeout 3600 $BENCH stock --database-url "$DB_URL" --username bench --client-id "$CLIENT_ID" --count "$size"
+  start_latchkey "$DB_URL" "$PORT"
+  timeout 300 $BENCH seed --base "$base" --client-id "$CLIENT_ID" --client-secret "$CLIENT_SECRET" \
+    --username bench --password "$PASSWORD" --redirect-uri $REDIRECT --count "$CONCURRENCY" >"$WORK/tokens.txt"
+  load "families=$size rss=$(rss_mib "$SERVER_PID")MiB"
+  # The same load with a purge of the expired half running beside it.
+  ( sleep "$WARMUP"; start=$(date +%s.%N)
+    timeout 1800 $LATCHKEY --database-url "$DB_URL" purge >"$WORK/purge.txt" 2>&1
+    echo "$start $(date +%s.%N)" >"$WORK/purge.time" ) &
+  purge=$!
+  load "families=$size during-purge"
+  wait $purge
+  read -r t0 t1 <"$WORK/purge.time"
+  printf 'families=%s purge took %.1f s: %s\n' "$size" "$(echo "$t1 - $t0" | bc)" "$(tr '\n' ' ' <"$WORK/purge.txt")"
+  stop_latchkey
+  if [ "$DATABASE" = postgres ]; then drop_postgres "$BENCH_POSTGRES_URL" "$DB_URL"; DB_URL=""; fi
+done
