@@ -124,7 +124,7 @@ if [ -n "${PEER_BENCH:-}" ]; then
       sleep 0.1
     done
     refresh_cells "node-oidc-$adapter" "http://127.0.0.1:$PEER_PORT" bench bench-secret \
-      "$(pgrep -f 'node server.mjs' | head -n 1)" peer_seed
+      "$(pgrep -P $PEER_PID | head -n 1)" peer_seed
     kill "$PEER_PID"; wait "$PEER_PID" 2>/dev/null || true
     PEER_PID=""
     rm -f "$WORK"/peer.sqlite*

@@ -11,16 +11,20 @@ build_release() {
   cargo build --release -q --bin latchkey --example bench
 }
 
-# A fresh PostgreSQL database next to the one in $1 (an admin URL); prints its URL.
+# A fresh PostgreSQL database next to the one in $1 (an admin URL, whose query string,
+# e.g. ?sslmode=disable, the new URL keeps); prints its URL.
 fresh_postgres() {
   local admin=$1 name="latchkey_bench_$$_$2"
-  psql "$admin" -qtAc "DROP DATABASE IF EXISTS $name" >/dev/null
+  local path=${admin%%\?*}
+  local query=${admin#"$path"}
+  psql "$admin" -qtAc "DROP DATABASE IF EXISTS $name" 2>/dev/null >/dev/null
   psql "$admin" -qtAc "CREATE DATABASE $name" >/dev/null
-  printf '%s\n' "${admin%/*}/$name"
+  printf '%s\n' "${path%/*}/$name$query"
 }
 
 drop_postgres() {
-  psql "$1" -qtAc "DROP DATABASE IF EXISTS ${2##*/} WITH (FORCE)" >/dev/null
+  local path=${2%%\?*}
+  psql "$1" -qtAc "DROP DATABASE IF EXISTS ${path##*/} WITH (FORCE)" >/dev/null
 }
 
 # Registers user `bench` and a confidential client; sets CLIENT_ID and CLIENT_SECRET.
