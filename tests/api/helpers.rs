@@ -228,7 +228,7 @@ pub struct TestApp {
 }
 
 /// Stops the server when the test is done with it.
-pub struct ServerGuard(ServerHandle);
+pub struct ServerGuard(pub ServerHandle);
 
 impl Drop for ServerGuard {
     fn drop(&mut self) {
