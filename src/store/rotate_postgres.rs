@@ -11,8 +11,10 @@
 //! already dead, no new token is issued, and the full rules then report the revocation.
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text, Timestamp};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Nullable, Text, Timestamp, Untyped};
 
 use super::StoreError;
 use super::refresh_tokens::{FamilySnapshot, snapshot_of};
@@ -73,6 +75,60 @@ struct Rotated {
     auth_time: NaiveDateTime,
 }
 
+/// `ROTATE` with its parameters, as a query type of its own so that diesel prepares it
+/// once per connection and keeps it: `sql_query` marks itself unsafe to cache, and
+/// parsing and planning this statement on every call took half of each rotation's time
+/// on the server (0.5 of 1.1 ms).
+struct RotateQuery {
+    presented: String,
+    client_id: String,
+    now: NaiveDateTime,
+    idle_until: NaiveDateTime,
+    replacement: String,
+}
+
+impl QueryId for RotateQuery {
+    type QueryId = RotateQuery;
+    // The type stands for this one SQL text: the statement cache keys on it.
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for RotateQuery {
+    type SqlType = Untyped;
+}
+
+impl RunQueryDsl<PgConnection> for RotateQuery {}
+
+impl QueryFragment<Pg> for RotateQuery {
+    /// Each `$n` of `ROTATE` becomes a bind of parameter n; diesel numbers the binds in
+    /// order, so a parameter used four times is bound four times.
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let mut rest = ROTATE;
+        while let Some(at) = rest.find('$') {
+            out.push_sql(&rest[..at]);
+            let digits = rest[at + 1..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            match &rest[at + 1..at + 1 + digits] {
+                "1" => out.push_bind_param::<Text, _>(&self.presented)?,
+                "2" => out.push_bind_param::<Text, _>(&self.client_id)?,
+                "3" => out.push_bind_param::<Timestamp, _>(&self.now)?,
+                "4" => out.push_bind_param::<Timestamp, _>(&self.idle_until)?,
+                "5" => out.push_bind_param::<Text, _>(&self.replacement)?,
+                other => {
+                    return Err(diesel::result::Error::QueryBuilderError(
+                        format!("ROTATE has no parameter ${other}").into(),
+                    ));
+                }
+            }
+            rest = &rest[at + 1 + digits..];
+        }
+        out.push_sql(rest);
+        Ok(())
+    }
+}
+
 /// The presented token's rotation to `replacement` if it is the current token of a live
 /// family of this client; `None` when the full rules must decide.
 pub(super) fn rotate_current(
@@ -83,14 +139,15 @@ pub(super) fn rotate_current(
     now: DateTime<Utc>,
     idle_ttl: TimeDelta,
 ) -> Result<Option<FamilySnapshot>, StoreError> {
-    let rotated = diesel::sql_query(ROTATE)
-        .bind::<Text, _>(presented.as_str())
-        .bind::<Text, _>(client_id.to_string())
-        .bind::<Timestamp, _>(to_db(now))
-        .bind::<Timestamp, _>(to_db(now + idle_ttl))
-        .bind::<Text, _>(replacement.as_str())
-        .get_result::<Rotated>(conn)
-        .optional()?;
+    let rotated = RotateQuery {
+        presented: presented.as_str().to_owned(),
+        client_id: client_id.to_string(),
+        now: to_db(now),
+        idle_until: to_db(now + idle_ttl),
+        replacement: replacement.as_str().to_owned(),
+    }
+    .get_result::<Rotated>(conn)
+    .optional()?;
     rotated
         .map(|row| {
             let scope = Scope::parse(&row.scope)
