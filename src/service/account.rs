@@ -1,11 +1,7 @@
 //! A person's own account page: the apps they authorized, remembered consents, their
 //! password, their recent security events.
 
-use argon2::Argon2;
-use argon2::password_hash::PasswordVerifier;
-use argon2::password_hash::phc::PasswordHash as Phc;
-
-use super::{ServiceError, Services};
+use super::{ServiceError, Services, passwords};
 use crate::domain::{
     BrowserSession, ClientId, EventKind, FamilyId, NewEvent, Password, SessionToken, UserId,
 };
@@ -66,15 +62,7 @@ impl Services {
         let Some((_, hash)) = self.store.find_user_by_name(username).await? else {
             return Err(ServiceError::NotFound("no such user".into()));
         };
-        let verified = tokio::task::spawn_blocking(move || {
-            Phc::new(&hash.0).is_ok_and(|parsed| {
-                Argon2::default()
-                    .verify_password(current.expose().as_bytes(), &parsed)
-                    .is_ok()
-            })
-        })
-        .await
-        .map_err(ServiceError::internal)?;
+        let verified = passwords::verify(current, Some(hash)).await?;
         if !verified {
             return Err(ServiceError::Refused(
                 "the current password is not right".into(),

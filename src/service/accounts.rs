@@ -2,12 +2,10 @@
 //! disabling. Every path that changes a password or disables a user revokes the user's
 //! refresh-token families through the same store call, whoever asked.
 
-use argon2::Argon2;
-use argon2::password_hash::PasswordHasher;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{ServiceError, Services};
+use super::{ServiceError, Services, passwords};
 use crate::domain::{
     EventKind, NewEvent, Password, PasswordHash, SessionTokenHash, User, UserId, Username,
     random_bytes,
@@ -190,16 +188,7 @@ fn not_found_as(error: StoreError, username: &Username) -> ServiceError {
     }
 }
 
-/// argon2id with the crate's defaults (m=19 MiB, t=2, p=1: OWASP's first choice). It costs
-/// tens of milliseconds of CPU, so it runs on the blocking pool.
+/// The stored form of a new password (argon2id, on the password threads).
 async fn hash_password(password: &Password) -> Result<PasswordHash, ServiceError> {
-    let password = Password::attempt(password.expose().to_owned())?;
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.expose().as_bytes())
-            .map(|hash| PasswordHash(hash.to_string()))
-            .map_err(|e| ServiceError::internal(e.to_string()))
-    })
-    .await
-    .map_err(ServiceError::internal)?
+    passwords::hash(Password::attempt(password.expose().to_owned())?).await
 }

@@ -13,6 +13,7 @@ mod introspect;
 mod keys;
 mod maintenance;
 mod oauth_error;
+mod passwords;
 mod pkce;
 mod revoke;
 mod sessions;

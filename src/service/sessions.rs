@@ -2,16 +2,11 @@
 //! that follows. A failure says nothing about whether the user exists, and costs the same
 //! argon2 work either way.
 
-use std::sync::OnceLock;
-
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash as Phc;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{ServiceError, Services};
+use super::{ServiceError, Services, passwords};
 use crate::domain::{
-    BrowserSession, CsrfToken, EventKind, NewEvent, Password, PasswordHash, SessionToken, Username,
+    BrowserSession, CsrfToken, EventKind, NewEvent, Password, SessionToken, Username,
 };
 use crate::store::{NewSession, ThrottleRule};
 
@@ -69,11 +64,8 @@ impl Services {
             Ok(name) => self.store.find_user_by_name(&name).await?,
             Err(_) => None,
         };
-        let (user, hash) = match found {
-            Some((user, hash)) => (Some(user), hash),
-            None => (None, PasswordHash(dummy_hash().to_owned())),
-        };
-        let verified = verify_password(password, hash).await?;
+        let (user, hash) = found.unzip();
+        let verified = passwords::verify(password, hash).await?;
 
         match user {
             Some(user) if verified && user.enabled => {
@@ -142,30 +134,4 @@ fn throttle_name(username: &str) -> String {
         .chars()
         .take(64)
         .collect()
-}
-
-/// A real argon2id hash of a random password, made once, so that an unknown user name
-/// costs the same verification work as a known one.
-fn dummy_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| {
-        let random = crate::domain::random_bytes::<16>();
-        Argon2::default()
-            .hash_password(&random)
-            .map(|hash| hash.to_string())
-            .unwrap_or_default()
-    })
-}
-
-async fn verify_password(password: Password, hash: PasswordHash) -> Result<bool, ServiceError> {
-    tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = Phc::new(&hash.0) else {
-            return false;
-        };
-        Argon2::default()
-            .verify_password(password.expose().as_bytes(), &parsed)
-            .is_ok()
-    })
-    .await
-    .map_err(ServiceError::internal)
 }
