@@ -10,7 +10,9 @@
 #
 #   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test PEER_BENCH=path bench/compare.sh
 #
-# Knobs: CONCURRENCIES="1 16 64" DURATION=15 WARMUP=2 PORT=8181 PEER_PORT=3000.
+# Knobs: CONCURRENCIES="1 16 64" DURATION=15 WARMUP=2 PORT=8181 PEER_PORT=3000; LATCHKEY_BIN
+# (another build of the server, e.g. an older commit's) with LABEL (default latchkey) to
+# name its rows; the in-process probe is this tree's code, so it runs only without it.
 # Results: one JSON line per run in target/bench-results/compare-<time>.jsonl, and a table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,6 +92,7 @@ bench_latchkey() { # LABEL DATABASE_URL
     --duration-secs "$DURATION" --warmup-secs "$WARMUP" --json >"$WORK/run.json"
   record "$label" "$SERVER_PID"
   stop_latchkey
+  [ -n "${LATCHKEY_BIN:-}" ] && return
   # The same grant in process, no HTTP: what the HTTP layer costs shows beside it.
   for c in 1 16; do
     timeout $((DURATION + WARMUP + 60)) $BENCH probe --database-url "$url" --concurrency $c \
@@ -98,10 +101,11 @@ bench_latchkey() { # LABEL DATABASE_URL
   done
 }
 
-bench_latchkey latchkey-sqlite "sqlite://$WORK/bench.db"
+LABEL=${LABEL:-latchkey}
+bench_latchkey "$LABEL-sqlite" "sqlite://$WORK/bench.db"
 if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
   PG_DB=$(fresh_postgres "$BENCH_POSTGRES_URL" compare)
-  bench_latchkey latchkey-postgres "$PG_DB"
+  bench_latchkey "$LABEL-postgres" "$PG_DB"
 fi
 
 if [ -n "${PEER_BENCH:-}" ]; then

@@ -2,7 +2,8 @@
 # 127.0.0.1, register the bench user and client, read a process's RSS. Every server is
 # started under `timeout` and stopped by its PID when the script exits.
 
-LATCHKEY=target/release/latchkey
+# LATCHKEY_BIN runs another build (an older commit's, for before/after figures).
+LATCHKEY=${LATCHKEY_BIN:-target/release/latchkey}
 BENCH=target/release/examples/bench
 REDIRECT=http://127.0.0.1:9/cb
 PASSWORD='bench password 1'

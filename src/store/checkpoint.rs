@@ -6,7 +6,11 @@
 //! that runs while writers keep appending never catches up, the WAL is then never
 //! restarted, and it grows until the connections' own backstop checkpoint (10,000 pages)
 //! stalls a commit for a hundred milliseconds. Holding the lock, each checkpoint copies
-//! only the pages written since the last one, a few milliseconds.
+//! only the pages written since the last one, a few milliseconds. It is PASSIVE: it
+//! copies what no reader still needs and returns. RESTART also waits, through the busy
+//! handler's 50 and 100 ms sleeps, for every reader to leave the WAL, and held the
+//! writer lock all that time: refresh p99 at 16 clients was 55-73 ms with it, 8-11 ms
+//! without. The WAL is still reused from its start once a checkpoint was complete.
 
 use std::sync::{Mutex, PoisonError, Weak};
 use std::time::Duration;
@@ -34,7 +38,7 @@ pub(super) fn start(pool: Pool<Manager>, alive: Weak<Mutex<()>>) -> Result<(), S
                 };
                 let _turn = writer.lock().unwrap_or_else(PoisonError::into_inner);
                 if let AnyConnection::Sqlite(conn) = &mut *conn
-                    && let Err(error) = conn.batch_execute("PRAGMA wal_checkpoint(RESTART);")
+                    && let Err(error) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")
                 {
                     tracing::debug!(%error, "background checkpoint skipped");
                 }
