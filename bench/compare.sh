@@ -65,7 +65,7 @@ refresh_cells() {
   for c in $CONCURRENCIES; do
     "$@" >"$WORK/tokens.txt"
     timeout $((DURATION + WARMUP + 60)) $BENCH refresh --base "$base" --client-id "$id" \
-      --client-secret "$secret" --seed-file "$WORK/tokens.txt" --concurrency "$c" \
+      --client-secret="$secret" --seed-file "$WORK/tokens.txt" --concurrency "$c" \
       --duration-secs "$DURATION" --warmup-secs "$WARMUP" --json >"$WORK/run.json"
     record "$label" "$pid"
   done
@@ -73,7 +73,7 @@ refresh_cells() {
 
 latchkey_seed() {
   timeout 300 $BENCH seed --base "http://127.0.0.1:$PORT" --client-id "$CLIENT_ID" \
-    --client-secret "$CLIENT_SECRET" --username bench --password "$PASSWORD" \
+    --client-secret="$CLIENT_SECRET" --username bench --password "$PASSWORD" \
     --redirect-uri $REDIRECT --count $SEED_COUNT
 }
 
@@ -83,12 +83,12 @@ bench_latchkey() { # LABEL DATABASE_URL
   start_latchkey "$url" "$PORT"
   refresh_cells "$label" "$base" "$CLIENT_ID" "$CLIENT_SECRET" "$SERVER_PID" latchkey_seed
   timeout $((DURATION + WARMUP + 60)) $BENCH client-credentials --base "$base" --client-id "$CLIENT_ID" \
-    --client-secret "$CLIENT_SECRET" --concurrency 16 --duration-secs "$DURATION" \
+    --client-secret="$CLIENT_SECRET" --concurrency 16 --duration-secs "$DURATION" \
     --warmup-secs "$WARMUP" --json >"$WORK/run.json"
   record "$label" "$SERVER_PID"
   latchkey_seed >"$WORK/tokens.txt"
   timeout $((DURATION + WARMUP + 60)) $BENCH introspect --base "$base" --client-id "$CLIENT_ID" \
-    --client-secret "$CLIENT_SECRET" --seed-file "$WORK/tokens.txt" --concurrency 16 \
+    --client-secret="$CLIENT_SECRET" --seed-file "$WORK/tokens.txt" --concurrency 16 \
     --duration-secs "$DURATION" --warmup-secs "$WARMUP" --json >"$WORK/run.json"
   record "$label" "$SERVER_PID"
   stop_latchkey

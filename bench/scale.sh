@@ -30,7 +30,7 @@ base="http://127.0.0.1:$PORT"
 
 load() { # LABEL
   timeout $((DURATION + WARMUP + 60)) $BENCH refresh --base "$base" --client-id "$CLIENT_ID" \
-    --client-secret "$CLIENT_SECRET" --seed-file "$WORK/tokens.txt" --save-tokens "$WORK/tokens.txt" \
+    --client-secret="$CLIENT_SECRET" --seed-file "$WORK/tokens.txt" --save-tokens "$WORK/tokens.txt" \
     --concurrency "$CONCURRENCY" --duration-secs "$DURATION" --warmup-secs "$WARMUP" | sed "s/^/$1 /"
 }
 
@@ -45,7 +45,7 @@ for size in $SIZES; do
   register "$DB_URL"
   timeout 3600 $BENCH stock --database-url "$DB_URL" --username bench --client-id "$CLIENT_ID" --count "$size"
   start_latchkey "$DB_URL" "$PORT"
-  timeout 300 $BENCH seed --base "$base" --client-id "$CLIENT_ID" --client-secret "$CLIENT_SECRET" \
+  timeout 300 $BENCH seed --base "$base" --client-id "$CLIENT_ID" --client-secret="$CLIENT_SECRET" \
     --username bench --password "$PASSWORD" --redirect-uri $REDIRECT --count "$CONCURRENCY" >"$WORK/tokens.txt"
   load "families=$size rss=$(rss_mib "$SERVER_PID")MiB"
   # The same load with a purge of the expired half running beside it.
