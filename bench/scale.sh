@@ -48,6 +48,7 @@ for size in $SIZES; do
   timeout 300 $BENCH seed --base "$base" --client-id "$CLIENT_ID" --client-secret="$CLIENT_SECRET" \
     --username bench --password "$PASSWORD" --redirect-uri $REDIRECT --count "$CONCURRENCY" >"$WORK/tokens.txt"
   load "families=$size rss=$(rss_mib "$SERVER_PID")MiB"
+  printf 'families=%s rss after the load: %s MiB\n' "$size" "$(rss_mib "$SERVER_PID")"
   # The same load with a purge of the expired half running beside it.
   ( sleep "$WARMUP"; start=$(date +%s.%N)
     timeout 1800 $LATCHKEY --database-url "$DB_URL" purge >"$WORK/purge.txt" 2>&1

@@ -168,7 +168,10 @@ mod tests {
     #[test]
     fn a_hash_verifies_its_password_and_no_other() {
         let stored = hash_now(b"correct horse").unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify_now(b"correct horse", &stored));
         assert!(!verify_now(b"correct horsf", &stored));
         assert!(!verify_now(b"correct horse", "not a hash"));
@@ -180,6 +183,10 @@ mod tests {
         assert!(verify_now(b"battery", &theirs.to_string()));
         let ours = hash_now(b"staple").unwrap();
         let parsed = Phc::new(&ours).unwrap();
-        assert!(Argon2::default().verify_password(b"staple", &parsed).is_ok());
+        assert!(
+            Argon2::default()
+                .verify_password(b"staple", &parsed)
+                .is_ok()
+        );
     }
 }

@@ -50,9 +50,14 @@ impl ManageConnection for Manager {
                 // crash of the process; only a power loss can drop the last commits.
                 // Checkpoints normally run in the background (see `checkpoint`); a commit
                 // only does one itself if the WAL outgrows 10,000 pages.
+                // 16 MiB of page cache, not the default 2: with 100,000 families stored,
+                // the rotations' index lookups missed the cache and refresh throughput
+                // fell by a third (3,600 against 5,100/s at 16 clients). Pages are only
+                // held once touched, so a small database costs no more.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
-                     PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;",
+                     PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; \
+                     PRAGMA cache_size = -16384;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(AnyConnection::Sqlite(conn))
