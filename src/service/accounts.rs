@@ -7,8 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::{ServiceError, Services, passwords};
 use crate::domain::{
-    EventKind, NewEvent, Password, PasswordHash, SessionTokenHash, User, UserId, Username,
-    random_bytes,
+    EventKind, NewEvent, Password, SessionTokenHash, User, UserId, Username, random_bytes,
 };
 use crate::store::StoreError;
 
@@ -28,7 +27,7 @@ impl Services {
         password: &Password,
         is_admin: bool,
     ) -> Result<User, ServiceError> {
-        let hash = hash_password(password).await?;
+        let hash = passwords::hash(password).await?;
         let now = self.clock.now();
         let user = User {
             id: UserId::generate(),
@@ -97,7 +96,7 @@ impl Services {
         keep_session: Option<SessionTokenHash>,
     ) -> Result<usize, ServiceError> {
         let user = self.find_user(username).await?;
-        let hash = hash_password(password).await?;
+        let hash = passwords::hash(password).await?;
         let event = NewEvent::new(EventKind::PasswordChanged).user(user.id);
         self.store
             .set_password(user.id, hash, keep_session, self.clock.now(), event)
@@ -186,9 +185,4 @@ fn not_found_as(error: StoreError, username: &Username) -> ServiceError {
         StoreError::NotFound => no_such_user(username),
         other => other.into(),
     }
-}
-
-/// The stored form of a new password (argon2id, on the password threads).
-async fn hash_password(password: &Password) -> Result<PasswordHash, ServiceError> {
-    passwords::hash(Password::attempt(password.expose().to_owned())?).await
 }

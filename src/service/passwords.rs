@@ -28,7 +28,9 @@ type Job = Box<dyn FnOnce() + Send>;
 const RESERVED_BLOCKS: usize = 33 * 1024;
 
 /// argon2id with the crate's defaults (m=19 MiB, t=2, p=1: OWASP's first choice).
-pub(super) async fn hash(password: Password) -> Result<PasswordHash, ServiceError> {
+pub(super) async fn hash(password: &Password) -> Result<PasswordHash, ServiceError> {
+    // The password thread needs its own copy.
+    let password = Password::attempt(password.expose().to_owned())?;
     on_password_thread(move || hash_now(password.expose().as_bytes()))
         .await?
         .map(PasswordHash)

@@ -82,7 +82,6 @@ pub struct Store {
     /// few connections: hundreds of idle stacks and malloc arenas (RSS grew with the
     /// number of clients), and no request served sooner.
     permits: Arc<Semaphore>,
-    checkout_timeout: Duration,
 }
 
 impl Store {
@@ -120,7 +119,6 @@ impl Store {
                 sqlite_writer,
                 rotations,
                 permits: Arc::new(Semaphore::new(options.max_size as usize)),
-                checkout_timeout: options.checkout_timeout,
             })
         })
         .await
@@ -162,7 +160,7 @@ impl Store {
         T: Send + 'static,
     {
         let permit = tokio::time::timeout(
-            self.checkout_timeout,
+            self.pool.connection_timeout(),
             Arc::clone(&self.permits).acquire_owned(),
         )
         .await

@@ -40,11 +40,11 @@ pub struct ClientApp {
 }
 
 pub async fn start(config: Config, listener: TcpListener, now: Now) -> Result<Server, String> {
-    let oauth = OAuth::discover(config, now).await?;
     let http = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
         .build()
         .map_err(|e| e.to_string())?;
+    let oauth = OAuth::discover(http.clone(), config, now).await?;
     let app = web::Data::new(ClientApp {
         oauth,
         sessions: Sessions::default(),

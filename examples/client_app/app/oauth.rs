@@ -66,11 +66,11 @@ pub fn random_token() -> Result<String, aws_lc_rs::error::Unspecified> {
 
 impl OAuth {
     /// Reads Latchkey's metadata document (RFC 8414): no endpoint is configured by hand.
-    pub async fn discover(config: Config, now: Now) -> Result<OAuth, String> {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .map_err(|e| e.to_string())?;
+    pub async fn discover(
+        http: reqwest::Client,
+        config: Config,
+        now: Now,
+    ) -> Result<OAuth, String> {
         let url = format!(
             "{}/.well-known/oauth-authorization-server",
             config.issuer.trim_end_matches('/')
