@@ -7,7 +7,7 @@ use std::sync::Arc;
 use latchkey::clock::SystemClock;
 use latchkey::config::PolicyArgs;
 use latchkey::domain::{
-    ClientName, GrantTypes, Issuer, Password, RedirectUri, RefreshToken, Scope, Username,
+    ClientName, GrantTypes, Issuer, Password, PresentedRefreshToken, RedirectUri, Scope, Username,
 };
 use latchkey::service::{
     ClientRegistration, OAuthError, PresentedClient, ServiceError, Services, TokenRequest,
@@ -85,7 +85,7 @@ pub async fn run(probe: Probe) -> Result<Report, String> {
                 client_id: Some(client_id.clone()),
                 secret: Some(secret.clone()),
             };
-            let request = RefreshToken::parse(&token)
+            let request = PresentedRefreshToken::parse(&token)
                 .map(|token| TokenRequest::RefreshToken { token, scope: None })
                 .map_err(|e| {
                     OAuthError::new(latchkey::service::ErrorCode::InvalidGrant, e.to_string())

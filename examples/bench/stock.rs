@@ -43,7 +43,7 @@ pub async fn families(
                 created_at: now - TimeDelta::days(1),
                 idle_expires_at,
                 absolute_expires_at: now + TimeDelta::days(30),
-                first_token: Some(token.hash()),
+                first_token: Some(token.hashes()),
             });
             if keep_tokens && !expired {
                 live_tokens.push(token);

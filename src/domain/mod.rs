@@ -10,6 +10,7 @@ mod issuer;
 mod password;
 mod pkce;
 mod redirect_uri;
+mod refresh_token;
 mod resource;
 mod scope;
 mod secret;
@@ -27,12 +28,15 @@ pub use issuer::Issuer;
 pub use password::Password;
 pub use pkce::{CodeChallenge, CodeVerifier};
 pub use redirect_uri::RedirectUri;
+pub use refresh_token::{
+    FamilyHandleHash, FamilyLookup, PresentedRefreshToken, RefreshToken, RefreshTokenHash,
+    StoredRefreshToken,
+};
 pub use resource::Resource;
 pub use scope::Scope;
 pub use secret::{
-    AuthorizationCode, AuthorizationCodeHash, ClientSecret, ClientSecretHash, CsrfToken,
-    RefreshToken, RefreshTokenHash, Secret, SecretHash, SessionToken, SessionTokenHash,
-    random_bytes,
+    AuthorizationCode, AuthorizationCodeHash, ClientSecret, ClientSecretHash, CsrfToken, Secret,
+    SecretHash, SessionToken, SessionTokenHash, random_bytes,
 };
 pub use signing_alg::SigningAlg;
 pub use text::{ClientName, Username};

@@ -150,10 +150,8 @@ pub enum AuthorizationCodeKind {}
 pub type AuthorizationCode = Secret<AuthorizationCodeKind>;
 pub type AuthorizationCodeHash = SecretHash<AuthorizationCodeKind>;
 
-/// Marker for refresh tokens (RFC 6749 section 1.5).
+/// Marker for refresh tokens (RFC 6749 section 1.5); their format is in `refresh_token`.
 pub enum RefreshTokenKind {}
-pub type RefreshToken = Secret<RefreshTokenKind>;
-pub type RefreshTokenHash = SecretHash<RefreshTokenKind>;
 
 /// Marker for the browser session cookie at Latchkey itself.
 pub enum SessionTokenKind {}

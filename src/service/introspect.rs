@@ -2,9 +2,10 @@
 //! refresh token here is not a use of it.
 
 use super::grants::PresentedClient;
+use super::grants::is_live_token;
 use super::oauth_error::{ErrorCode, OAuthError};
 use super::{ServiceError, Services};
-use crate::domain::{Issuer, RefreshToken};
+use crate::domain::{Issuer, PresentedRefreshToken};
 
 /// What `/introspect` answers for an active token (section 2.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,23 +43,26 @@ impl Services {
             token.ok_or_else(|| OAuthError::new(ErrorCode::InvalidRequest, "token is missing"))?;
         let now = self.clock.now();
 
-        if let Ok(refresh) = RefreshToken::parse(token) {
-            let Some(state) = self.store.inspect_refresh_token(refresh.hash()).await? else {
+        if let Ok(refresh) = PresentedRefreshToken::parse(token) {
+            let Some(family) = self.store.find_family(refresh.lookup()).await? else {
                 return Ok(None);
             };
             // A refresh token is its client's business only.
-            if !state.usable || state.expires_at <= now || state.family.client_id != client.id {
+            if !is_live_token(&family, &refresh.hash(), now) || family.client_id != client.id {
                 return Ok(None);
             }
             return Ok(Some(ActiveToken {
                 token_type: "refresh_token",
-                scope: state.family.scope.to_string(),
-                client_id: state.family.client_id.to_string(),
-                sub: state.family.user_id.to_string(),
+                scope: family.scope.to_string(),
+                client_id: family.client_id.to_string(),
+                sub: family.user_id.to_string(),
                 aud: None,
                 iss: issuer.to_string(),
-                iat: state.issued_at.timestamp(),
-                exp: state.expires_at.timestamp(),
+                iat: family.rotated_at.timestamp(),
+                exp: family
+                    .idle_expires_at
+                    .min(family.absolute_expires_at)
+                    .timestamp(),
                 jti: None,
             }));
         }

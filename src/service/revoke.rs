@@ -5,7 +5,7 @@
 use super::grants::PresentedClient;
 use super::oauth_error::{ErrorCode, OAuthError};
 use super::{ServiceError, Services};
-use crate::domain::{EventKind, Issuer, NewEvent, RefreshToken};
+use crate::domain::{EventKind, Issuer, NewEvent, PresentedRefreshToken};
 
 impl Services {
     pub async fn revoke(
@@ -19,11 +19,11 @@ impl Services {
             token.ok_or_else(|| OAuthError::new(ErrorCode::InvalidRequest, "token is missing"))?;
         // token_type_hint only says where to look first; the token's own form says what
         // it is, so a wrong hint cannot make us miss it (section 2.1).
-        let family = if let Ok(refresh) = RefreshToken::parse(token) {
+        let family = if let Ok(refresh) = PresentedRefreshToken::parse(token) {
             self.store
-                .inspect_refresh_token(refresh.hash())
+                .find_family(refresh.lookup())
                 .await?
-                .map(|state| state.family.id)
+                .map(|family| family.id)
         } else {
             self.verify_access_token(token, issuer, false)
                 .await?

@@ -68,6 +68,23 @@ impl ClientRow {
     }
 }
 
+pub(super) fn find(conn: &mut AnyConnection, id: ClientId) -> Result<Option<Client>, StoreError> {
+    let Some(row) = clients::table
+        .find(id.to_string())
+        .select(ClientRow::as_select())
+        .get_result(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let redirect_uris = uris::table
+        .filter(uris::client_id.eq(&row.id))
+        .order(uris::position)
+        .select(uris::uri)
+        .load(conn)?;
+    row.into_client(redirect_uris).map(Some)
+}
+
 fn insert_redirect_uris(
     conn: &mut AnyConnection,
     client: &str,
@@ -123,23 +140,7 @@ impl Store {
     }
 
     pub async fn find_client(&self, id: ClientId) -> Result<Option<Client>, StoreError> {
-        self.run(move |conn| {
-            let Some(row) = clients::table
-                .find(id.to_string())
-                .select(ClientRow::as_select())
-                .get_result(conn)
-                .optional()?
-            else {
-                return Ok(None);
-            };
-            let redirect_uris = uris::table
-                .filter(uris::client_id.eq(&row.id))
-                .order(uris::position)
-                .select(uris::uri)
-                .load(conn)?;
-            row.into_client(redirect_uris).map(Some)
-        })
-        .await
+        self.run(move |conn| find(conn, id)).await
     }
 
     pub async fn list_clients(&self) -> Result<Vec<Client>, StoreError> {

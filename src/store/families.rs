@@ -1,11 +1,11 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{clients, refresh_token_families as families, refresh_tokens as tokens};
+use super::schema::{clients, refresh_token_families as families};
 use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
 use crate::domain::{
-    ClientId, DomainError, FamilyId, NewEvent, RefreshTokenHash, Resource, Scope, UserId,
+    ClientId, DomainError, FamilyId, NewEvent, Resource, Scope, StoredRefreshToken, UserId,
 };
 
 /// A family about to start, with its first refresh token (none when the client may not
@@ -20,7 +20,7 @@ pub struct NewFamily {
     pub created_at: DateTime<Utc>,
     pub idle_expires_at: DateTime<Utc>,
     pub absolute_expires_at: DateTime<Utc>,
-    pub first_token: Option<RefreshTokenHash>,
+    pub first_token: Option<StoredRefreshToken>,
 }
 
 /// The first generation is 1; each rotation adds one.
@@ -41,36 +41,8 @@ pub(super) fn insert(conn: &mut AnyConnection, family: &NewFamily) -> Result<(),
             families::idle_expires_at.eq(to_db(family.idle_expires_at)),
             families::absolute_expires_at.eq(to_db(family.absolute_expires_at)),
             families::generation.eq(FIRST_GENERATION),
-        ))
-        .execute(conn)?;
-    if let Some(hash) = &family.first_token {
-        insert_token(
-            conn,
-            hash,
-            &id,
-            FIRST_GENERATION,
-            family.created_at,
-            family.idle_expires_at,
-        )?;
-    }
-    Ok(())
-}
-
-pub(super) fn insert_token(
-    conn: &mut AnyConnection,
-    hash: &RefreshTokenHash,
-    family: &str,
-    generation: i64,
-    issued_at: DateTime<Utc>,
-    idle_expires_at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    diesel::insert_into(tokens::table)
-        .values((
-            tokens::token_hash.eq(hash.as_str()),
-            tokens::family_id.eq(family),
-            tokens::generation.eq(generation),
-            tokens::issued_at.eq(to_db(issued_at)),
-            tokens::idle_expires_at.eq(to_db(idle_expires_at)),
+            families::handle_hash.eq(family.first_token.as_ref().map(|t| t.handle.as_str())),
+            families::current_hash.eq(family.first_token.as_ref().map(|t| t.token.as_str())),
         ))
         .execute(conn)?;
     Ok(())

@@ -10,12 +10,12 @@ mod consents;
 mod error;
 mod events;
 mod families;
-mod group_commit;
 mod keys;
 mod maintenance;
 mod migrations;
 mod refresh_tokens;
-mod rotate_postgres;
+mod rotation_sql;
+mod rotation_writer;
 mod schema;
 mod sessions;
 mod throttle;
@@ -38,7 +38,7 @@ pub use error::StoreError;
 pub use events::{EventRecord, RecordedEvent};
 pub use families::{AuthorizedApp, FamilyStatus, NewFamily};
 pub use maintenance::PurgeReport;
-pub use refresh_tokens::{FamilySnapshot, RefreshTokenState, Rotation, RotationRequest};
+pub use refresh_tokens::{Applied, RotationWrite, StoredFamily};
 pub use sessions::NewSession;
 pub use throttle::ThrottleRule;
 pub use url::DatabaseUrl;
@@ -74,9 +74,9 @@ pub struct Store {
     /// moment the lock is free. `None` on PostgreSQL, where writers do not exclude each
     /// other.
     sqlite_writer: Option<Arc<Mutex<()>>>,
-    /// Refresh-token rotations on SQLite go through one writer that commits them in
-    /// batches (see `group_commit`). `None` on PostgreSQL.
-    rotations: Option<group_commit::RotationQueue>,
+    /// Refresh-token rotations go through one writer that commits them in batches (see
+    /// `rotation_writer`).
+    rotations: rotation_writer::RotationWriter,
     /// One permit per pooled connection, taken before a blocking thread is. Without it a
     /// burst of N requests starts N blocking threads that each sit waiting for one of the
     /// few connections: hundreds of idle stacks and malloc arenas (RSS grew with the
@@ -104,16 +104,16 @@ impl Store {
                 .connection_timeout(options.checkout_timeout)
                 .build(manager)
                 .map_err(StoreError::from)?;
-            let (sqlite_writer, rotations) = match url {
+            let sqlite_writer = match url {
                 DatabaseUrl::Sqlite(_) => {
                     let writer = Arc::default();
                     checkpoint::start(pool.clone(), Arc::downgrade(&writer))?;
-                    let queue =
-                        group_commit::RotationQueue::start(pool.clone(), Arc::clone(&writer))?;
-                    (Some(writer), Some(queue))
+                    Some(writer)
                 }
-                DatabaseUrl::Postgres(_) => (None, None),
+                DatabaseUrl::Postgres(_) => None,
             };
+            let rotations =
+                rotation_writer::RotationWriter::start(pool.clone(), sqlite_writer.clone())?;
             Ok(Store {
                 pool,
                 sqlite_writer,

@@ -69,17 +69,17 @@ diesel::table! {
         generation -> BigInt,
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
+        handle_hash -> Nullable<Text>,
+        current_hash -> Nullable<Text>,
+        previous_hash -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    refresh_tokens (token_hash) {
+    /// Tokens issued before families had handles, kept (read only) until their family goes.
+    legacy_refresh_tokens (token_hash) {
         token_hash -> Text,
         family_id -> Text,
-        generation -> BigInt,
-        issued_at -> Timestamp,
-        idle_expires_at -> Timestamp,
-        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -140,7 +140,7 @@ diesel::table! {
 }
 
 diesel::joinable!(client_redirect_uris -> clients (client_id));
-diesel::joinable!(refresh_tokens -> refresh_token_families (family_id));
+diesel::joinable!(legacy_refresh_tokens -> refresh_token_families (family_id));
 diesel::joinable!(refresh_token_families -> clients (client_id));
 diesel::joinable!(refresh_token_families -> users (user_id));
 diesel::joinable!(browser_sessions -> users (user_id));
@@ -153,7 +153,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     client_redirect_uris,
     authorization_codes,
     refresh_token_families,
-    refresh_tokens,
+    legacy_refresh_tokens,
     consents,
     browser_sessions,
     signing_keys,

@@ -50,7 +50,7 @@ async fn purge_removes_expired_families_and_keeps_live_ones(backend: Backend) {
             created_at: now - TimeDelta::days(2),
             idle_expires_at: now - TimeDelta::hours(1),
             absolute_expires_at: now + TimeDelta::days(20),
-            first_token: Some(RefreshToken::generate().hash()),
+            first_token: Some(RefreshToken::generate().hashes()),
         })
         .collect();
     store.insert_families(stocked).await.unwrap();
@@ -68,10 +68,10 @@ async fn purge_removes_expired_families_and_keeps_live_ones(backend: Backend) {
     assert_eq!(report.refresh_token_families, STOCKED + 1);
     assert_eq!(
         app.db
-            .text("SELECT CAST(COUNT(*) AS TEXT) AS value FROM refresh_tokens")
+            .text("SELECT CAST(COUNT(*) AS TEXT) AS value FROM refresh_token_families")
             .unwrap(),
         "1",
-        "only the live family's token is left"
+        "only the live family is left"
     );
     let (status, error) = oauth_error(client.refresh(&app, &old).await).await;
     assert_eq!((status, error.as_str()), (400, "invalid_grant"));

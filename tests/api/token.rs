@@ -45,7 +45,13 @@ async fn code_exchange_returns_a_verifiable_jwt_and_a_refresh_token(backend: Bac
     assert_eq!(issued.body["expires_in"], 900);
     assert_eq!(issued.body["scope"], "read");
     let refresh = issued.refresh.clone().expect("a refresh token");
-    assert_eq!(refresh.len(), 43, "256 bits, base64url");
+    // A 256-bit family handle and a 256-bit secret, base64url.
+    assert_eq!(refresh.len(), 86);
+    assert!(
+        refresh
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    );
 
     let claims = verify(&app, &issued.access, &app.address).await;
     let user_id = app
@@ -67,13 +73,18 @@ async fn code_exchange_returns_a_verifiable_jwt_and_a_refresh_token(backend: Bac
         .unwrap();
     assert_eq!(claims["sid"], family, "sid names the refresh-token family");
 
-    // Only the SHA-256 of the refresh token is stored.
-    let stored = app
-        .db
-        .text("SELECT token_hash AS value FROM refresh_tokens")
-        .unwrap();
-    assert_ne!(stored, refresh);
-    assert_eq!(stored.len(), 64);
+    // Only SHA-256 hashes of the refresh token and of the family handle it carries are
+    // stored: neither is any part of the token.
+    for column in ["current_hash", "handle_hash"] {
+        let stored = app
+            .db
+            .text(&format!(
+                "SELECT {column} AS value FROM refresh_token_families"
+            ))
+            .unwrap();
+        assert!(!refresh.contains(&stored), "{column}");
+        assert_eq!(stored.len(), 64, "{column}");
+    }
 }
 
 async fn every_signing_algorithm_verifies_against_the_jwks(backend: Backend) {

@@ -69,7 +69,7 @@ impl Services {
             created_at: now,
             idle_expires_at: (now + self.policy.refresh_idle_ttl.as_delta()).min(absolute),
             absolute_expires_at: absolute,
-            first_token: refresh_token.as_ref().map(RefreshToken::hash),
+            first_token: refresh_token.as_ref().map(RefreshToken::hashes),
         };
         let family_id = family.id;
         if self.store.redeem_code(hash.clone(), family).await? == Redemption::AlreadyRedeemed {

@@ -12,42 +12,55 @@ pub struct PresentedClient {
     pub secret: Option<String>,
 }
 
+const FAILED: &str = "client authentication failed";
+
+impl PresentedClient {
+    /// The client that claims to ask; not yet authenticated.
+    pub(super) fn client_id(&self) -> Result<ClientId, ServiceError> {
+        let id = self
+            .client_id
+            .as_deref()
+            .ok_or_else(|| invalid_client("client authentication is required"))?;
+        ClientId::parse(id).map_err(|_| invalid_client(FAILED))
+    }
+}
+
 fn invalid_client(why: &str) -> ServiceError {
     OAuthError::new(ErrorCode::InvalidClient, why).into()
 }
 
+/// Checks the presented credentials against the client found under their id (`None`: no
+/// such client). Every failure is the same 401 `invalid_client`, whether the client is
+/// unknown or the secret wrong.
+pub(super) fn verify_credentials(
+    found: Option<Client>,
+    presented: &PresentedClient,
+) -> Result<Client, ServiceError> {
+    let client = found.ok_or_else(|| invalid_client(FAILED))?;
+    match (&client.kind, presented.secret.as_deref()) {
+        (ClientKind::Public, None) => Ok(client),
+        (ClientKind::Public, Some(_)) => Err(invalid_client("a public client has no secret")),
+        (ClientKind::Confidential { .. }, None) => Err(invalid_client(
+            "this client must authenticate with its secret",
+        )),
+        (ClientKind::Confidential { secret_hash }, Some(secret)) => {
+            let presented = ClientSecret::parse(secret).map_err(|_| invalid_client(FAILED))?;
+            if secret_hash.matches(&presented.hash()) {
+                Ok(client)
+            } else {
+                Err(invalid_client(FAILED))
+            }
+        }
+    }
+}
+
 impl Services {
-    /// Who is asking. Every failure is the same 401 `invalid_client`, whether the client
-    /// is unknown or the secret wrong.
+    /// Who is asking.
     pub(in crate::service) async fn authenticate_client(
         &self,
         presented: PresentedClient,
     ) -> Result<Client, ServiceError> {
-        let failed = "client authentication failed";
-        let id = presented
-            .client_id
-            .as_deref()
-            .ok_or_else(|| invalid_client("client authentication is required"))?;
-        let id = ClientId::parse(id).map_err(|_| invalid_client(failed))?;
-        let client = match self.find_client(id).await {
-            Ok(client) => client,
-            Err(ServiceError::NotFound(_)) => return Err(invalid_client(failed)),
-            Err(other) => return Err(other),
-        };
-        match (&client.kind, presented.secret.as_deref()) {
-            (ClientKind::Public, None) => Ok(client),
-            (ClientKind::Public, Some(_)) => Err(invalid_client("a public client has no secret")),
-            (ClientKind::Confidential { .. }, None) => Err(invalid_client(
-                "this client must authenticate with its secret",
-            )),
-            (ClientKind::Confidential { secret_hash }, Some(secret)) => {
-                let presented = ClientSecret::parse(secret).map_err(|_| invalid_client(failed))?;
-                if secret_hash.matches(&presented.hash()) {
-                    Ok(client)
-                } else {
-                    Err(invalid_client(failed))
-                }
-            }
-        }
+        let found = self.store.find_client(presented.client_id()?).await?;
+        verify_credentials(found, &presented)
     }
 }

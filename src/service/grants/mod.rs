@@ -9,6 +9,7 @@ mod refresh_token;
 mod request;
 
 pub use client_auth::PresentedClient;
+pub(super) use refresh_token::is_live_token;
 pub use request::TokenRequest;
 
 use super::oauth_error::{ErrorCode, OAuthError};
@@ -32,32 +33,56 @@ impl Services {
         presented: PresentedClient,
         request: Result<TokenRequest, OAuthError>,
     ) -> Result<TokenResponse, ServiceError> {
-        let client = self.authenticate_client(presented).await?;
-        let request = request?;
-        let grant = request.grant_type();
-        if !client.grant_types.contains(grant) {
-            return Err(OAuthError::new(
-                ErrorCode::UnauthorizedClient,
-                format!("this client may not use the {grant} grant"),
-            )
-            .into());
-        }
         match request {
-            TokenRequest::AuthorizationCode {
+            // The refresh grant authenticates the client in its own trip to the database.
+            Ok(TokenRequest::RefreshToken { token, scope }) => {
+                self.refresh(issuer, presented, token, scope).await
+            }
+            Ok(TokenRequest::AuthorizationCode {
                 code,
                 redirect_uri,
                 verifier,
-            } => {
+            }) => {
+                let client = self
+                    .client_for(presented, GrantType::AuthorizationCode)
+                    .await?;
                 self.exchange_code(issuer, &client, code, redirect_uri, verifier)
                     .await
             }
-            TokenRequest::RefreshToken { token, scope } => {
-                self.refresh(issuer, &client, token, scope).await
-            }
-            TokenRequest::ClientCredentials { scope, resource } => {
+            Ok(TokenRequest::ClientCredentials { scope, resource }) => {
+                let client = self
+                    .client_for(presented, GrantType::ClientCredentials)
+                    .await?;
                 self.client_credentials(issuer, &client, scope, resource)
             }
+            // A client that fails to authenticate learns only that.
+            Err(error) => {
+                self.authenticate_client(presented).await?;
+                Err(error.into())
+            }
         }
+    }
+
+    async fn client_for(
+        &self,
+        presented: PresentedClient,
+        grant: GrantType,
+    ) -> Result<Client, ServiceError> {
+        let client = self.authenticate_client(presented).await?;
+        allow_grant(&client, grant)?;
+        Ok(client)
+    }
+}
+
+fn allow_grant(client: &Client, grant: GrantType) -> Result<(), ServiceError> {
+    if client.grant_types.contains(grant) {
+        Ok(())
+    } else {
+        Err(OAuthError::new(
+            ErrorCode::UnauthorizedClient,
+            format!("this client may not use the {grant} grant"),
+        )
+        .into())
     }
 }
 

@@ -1,5 +1,7 @@
 use super::super::oauth_error::{ErrorCode, OAuthError};
-use crate::domain::{AuthorizationCode, CodeVerifier, GrantType, RefreshToken, Resource, Scope};
+use crate::domain::{
+    AuthorizationCode, CodeVerifier, GrantType, PresentedRefreshToken, Resource, Scope,
+};
 
 /// A token request, one variant per grant, with every parameter already parsed.
 #[derive(Debug)]
@@ -10,7 +12,7 @@ pub enum TokenRequest {
         verifier: CodeVerifier,
     },
     RefreshToken {
-        token: RefreshToken,
+        token: PresentedRefreshToken,
         scope: Option<Scope>,
     },
     ClientCredentials {
@@ -57,7 +59,7 @@ impl TokenRequest {
                     .map_err(|e| invalid(e.to_string()))?,
             },
             GrantType::RefreshToken => TokenRequest::RefreshToken {
-                token: RefreshToken::parse(required("refresh_token")?).map_err(|_| {
+                token: PresentedRefreshToken::parse(required("refresh_token")?).map_err(|_| {
                     OAuthError::new(ErrorCode::InvalidGrant, "the refresh token is not valid")
                 })?,
                 scope: scope()?,
@@ -86,6 +88,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::domain::RefreshToken;
 
     fn parse(pairs: &[(&str, &str)]) -> Result<TokenRequest, OAuthError> {
         let map: HashMap<&str, &str> = pairs.iter().copied().collect();
