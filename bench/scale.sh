@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The refresh grant with data already stored: for each size in SIZES, a fresh database
 # stocked with that many families (half expired, half live), then 16 clients refreshing
-# for DURATION seconds; then the same again while `latchkey purge` removes the expired
-# half, and what the purge took. SQLite by default; DATABASE=postgres with
+# for DURATION seconds; the same 16 families again once they are thousands of generations
+# old (rate, and how much the database grew while they rotated); then the same again while
+# `latchkey purge` removes the expired half, and what the purge took. SQLite by default; DATABASE=postgres with
 # BENCH_POSTGRES_URL (an admin URL) for PostgreSQL. Loopback only, bounded in time.
 #
 #   SIZES="1000 100000 1000000" bench/scale.sh
@@ -34,6 +35,24 @@ load() { # LABEL
     --concurrency "$CONCURRENCY" --duration-secs "$DURATION" --warmup-secs "$WARMUP" | sed "s/^/$1 /"
 }
 
+# The highest generation any family reached, and the bytes the families take.
+max_generation() { query "SELECT MAX(generation) FROM refresh_token_families"; }
+db_bytes() {
+  if [ "$DATABASE" = postgres ]; then
+    query "SELECT pg_total_relation_size('refresh_token_families') + pg_total_relation_size('legacy_refresh_tokens')"
+  else
+    query "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+  fi
+}
+query() {
+  if [ "$DATABASE" = postgres ]; then
+    psql "${DB_URL}" -qtAc "$1"
+  else
+    python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
+      "${DB_URL#sqlite://}" "$1"
+  fi
+}
+
 printf 'database=%s concurrency=%s\n' "$DATABASE" "$CONCURRENCY"
 for size in $SIZES; do
   if [ "$DATABASE" = postgres ]; then
@@ -49,6 +68,12 @@ for size in $SIZES; do
     --username bench --password "$PASSWORD" --redirect-uri $REDIRECT --count "$CONCURRENCY" >"$WORK/tokens.txt"
   load "families=$size rss=$(rss_mib "$SERVER_PID")MiB"
   printf 'families=%s rss after the load: %s MiB\n' "$size" "$(rss_mib "$SERVER_PID")"
+  # Long histories: the same 16 families again, now thousands of generations old. A
+  # family's storage and its rotation cost must not depend on how often it rotated.
+  before=$(db_bytes)
+  load "families=$size at-generation-$(max_generation)"
+  printf 'families=%s generation %s; database grew by %s bytes during that run\n' \
+    "$size" "$(max_generation)" "$(( $(db_bytes) - before ))"
   # The same load with a purge of the expired half running beside it.
   ( sleep "$WARMUP"; start=$(date +%s.%N)
     timeout 1800 $LATCHKEY --database-url "$DB_URL" purge >"$WORK/purge.txt" 2>&1

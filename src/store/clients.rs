@@ -31,18 +31,7 @@ struct ClientRow {
 impl ClientRow {
     fn into_client(self, redirect_uris: Vec<String>) -> Result<Client, StoreError> {
         let corrupt = |e: DomainError| StoreError::Corrupt(format!("client {}: {e}", self.id));
-        let kind = match (self.is_public, self.secret_hash) {
-            (true, _) => ClientKind::Public,
-            (false, Some(hash)) => ClientKind::Confidential {
-                secret_hash: ClientSecretHash::from_stored(hash),
-            },
-            (false, None) => {
-                return Err(StoreError::Corrupt(format!(
-                    "confidential client {} has no secret",
-                    self.id
-                )));
-            }
-        };
+        let kind = kind_of(&self.id, self.is_public, self.secret_hash)?;
         Ok(Client {
             id: ClientId::parse(&self.id).map_err(corrupt)?,
             name: ClientName::parse(&self.name).map_err(corrupt)?,
@@ -65,6 +54,23 @@ impl ClientRow {
             created_at: from_db(self.created_at),
             updated_at: from_db(self.updated_at),
         })
+    }
+}
+
+/// Public, or confidential with the hash of its secret.
+pub(super) fn kind_of(
+    id: &str,
+    is_public: bool,
+    secret_hash: Option<String>,
+) -> Result<ClientKind, StoreError> {
+    match (is_public, secret_hash) {
+        (true, _) => Ok(ClientKind::Public),
+        (false, Some(hash)) => Ok(ClientKind::Confidential {
+            secret_hash: ClientSecretHash::from_stored(hash),
+        }),
+        (false, None) => Err(StoreError::Corrupt(format!(
+            "confidential client {id} has no secret"
+        ))),
     }
 }
 

@@ -3,17 +3,15 @@
 //! stored, and a decided rotation is applied with a conditional update that reports a
 //! lost race instead of overwriting a concurrent one (SPEC step 6).
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
+use diesel::RunQueryDsl;
 
-use super::schema::{
-    clients, legacy_refresh_tokens as legacy, refresh_token_families as families, users,
-};
+use super::refresh_sql::{LoadRefresh, LoadedRow};
 use super::time::from_db;
 use super::{AnyConnection, Store, StoreError, clients as client_rows};
 use crate::domain::{
-    Client, ClientId, DomainError, FamilyHandleHash, FamilyId, FamilyLookup, RefreshTokenHash,
-    Resource, Scope, UserId,
+    ClientId, ClientKind, DomainError, FamilyHandleHash, FamilyId, FamilyLookup, GrantTypes,
+    RefreshTokenHash, Resource, Scope, UserId,
 };
 
 /// A family as stored, with what the rotation rules need to know of its user and client.
@@ -64,29 +62,12 @@ pub enum Applied {
     LostRace,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = families)]
-struct FamilyRow {
-    id: String,
-    user_id: String,
-    client_id: String,
-    scope: String,
-    resource: Option<String>,
-    auth_time: NaiveDateTime,
-    generation: i64,
-    current_hash: Option<String>,
-    previous_hash: Option<String>,
-    last_used_at: NaiveDateTime,
-    idle_expires_at: NaiveDateTime,
-    absolute_expires_at: NaiveDateTime,
-    #[diesel(select_expression = families::revoked_at.is_not_null())]
-    revoked: bool,
-    #[diesel(select_expression = families::handle_hash.is_not_null())]
-    has_handle: bool,
-    #[diesel(select_expression = users::enabled)]
-    user_enabled: bool,
-    #[diesel(select_expression = clients::enabled)]
-    client_enabled: bool,
+/// What a refresh needs of the client that asks.
+#[derive(Debug, Clone)]
+pub struct RefreshingClient {
+    pub id: ClientId,
+    pub kind: ClientKind,
+    pub grant_types: GrantTypes,
 }
 
 impl Store {
@@ -95,17 +76,18 @@ impl Store {
         &self,
         lookup: FamilyLookup,
     ) -> Result<Option<StoredFamily>, StoreError> {
-        self.run(move |conn| load(conn, &lookup)).await
+        self.run(move |conn| Ok(load(conn, LoadRefresh::new(None, lookup))?.1))
+            .await
     }
 
-    /// What a refresh needs, in one trip to the database: the client that asks and the
-    /// family the token names.
+    /// What a refresh needs, in one statement: the client that asks and the family the
+    /// token names.
     pub async fn load_refresh(
         &self,
         client: ClientId,
         lookup: FamilyLookup,
-    ) -> Result<(Option<Client>, Option<StoredFamily>), StoreError> {
-        self.run(move |conn| Ok((client_rows::find(conn, client)?, load(conn, &lookup)?)))
+    ) -> Result<(Option<RefreshingClient>, Option<StoredFamily>), StoreError> {
+        self.run(move |conn| load(conn, LoadRefresh::new(Some(client), lookup)))
             .await
     }
 
@@ -118,60 +100,65 @@ impl Store {
 
 fn load(
     conn: &mut AnyConnection,
-    lookup: &FamilyLookup,
-) -> Result<Option<StoredFamily>, StoreError> {
-    let family = families::table
-        .inner_join(users::table)
-        .inner_join(clients::table)
-        .select(FamilyRow::as_select());
-    let row = match lookup {
-        FamilyLookup::Handle(handle) => family
-            .filter(families::handle_hash.eq(handle.as_str()))
-            .get_result(conn)
-            .optional()?,
-        FamilyLookup::Legacy(token) => {
-            let id: Option<String> = legacy::table
-                .find(token.as_str())
-                .select(legacy::family_id)
-                .get_result(conn)
-                .optional()?;
-            match id {
-                Some(id) => family
-                    .filter(families::id.eq(id))
-                    .get_result(conn)
-                    .optional()?,
-                None => None,
-            }
-        }
+    query: LoadRefresh,
+) -> Result<(Option<RefreshingClient>, Option<StoredFamily>), StoreError> {
+    let row = match conn {
+        AnyConnection::Sqlite(conn) => query.get_result::<LoadedRow>(conn)?,
+        AnyConnection::Postgresql(conn) => query.get_result::<LoadedRow>(conn)?,
     };
-    row.map(FamilyRow::into_family).transpose()
+    Ok((client_of(&row)?, family_of(row)?))
 }
 
-impl FamilyRow {
-    fn into_family(self) -> Result<StoredFamily, StoreError> {
-        let corrupt = |e: DomainError| StoreError::Corrupt(format!("refresh token family: {e}"));
-        Ok(StoredFamily {
-            id: FamilyId::parse(&self.id).map_err(corrupt)?,
-            user_id: UserId::parse(&self.user_id).map_err(corrupt)?,
-            client_id: ClientId::parse(&self.client_id).map_err(corrupt)?,
-            scope: Scope::parse(&self.scope).map_err(corrupt)?,
-            resource: self
-                .resource
-                .as_deref()
-                .map(Resource::parse)
-                .transpose()
-                .map_err(corrupt)?,
-            auth_time: from_db(self.auth_time),
-            generation: self.generation,
-            current: self.current_hash.map(RefreshTokenHash::from_stored),
-            previous: self.previous_hash.map(RefreshTokenHash::from_stored),
-            rotated_at: from_db(self.last_used_at),
-            idle_expires_at: from_db(self.idle_expires_at),
-            absolute_expires_at: from_db(self.absolute_expires_at),
-            revoked: self.revoked,
-            has_handle: self.has_handle,
-            user_enabled: self.user_enabled,
-            client_enabled: self.client_enabled,
-        })
-    }
+fn client_of(row: &LoadedRow) -> Result<Option<RefreshingClient>, StoreError> {
+    let Some(id) = &row.c_id else {
+        return Ok(None);
+    };
+    let corrupt = |e: DomainError| StoreError::Corrupt(format!("client {id}: {e}"));
+    let kind = client_rows::kind_of(
+        id,
+        needed(row.c_is_public, "is_public")?,
+        row.c_secret_hash.clone(),
+    )?;
+    Ok(Some(RefreshingClient {
+        id: ClientId::parse(id).map_err(corrupt)?,
+        kind,
+        grant_types: GrantTypes::parse(row.c_grant_types.as_deref().unwrap_or_default())
+            .map_err(corrupt)?,
+    }))
+}
+
+fn family_of(row: LoadedRow) -> Result<Option<StoredFamily>, StoreError> {
+    let Some(id) = row.f_id else {
+        return Ok(None);
+    };
+    let corrupt = |e: DomainError| StoreError::Corrupt(format!("refresh token family: {e}"));
+    Ok(Some(StoredFamily {
+        id: FamilyId::parse(&id).map_err(corrupt)?,
+        user_id: UserId::parse(&needed(row.f_user_id, "user_id")?).map_err(corrupt)?,
+        client_id: ClientId::parse(&needed(row.f_client_id, "client_id")?).map_err(corrupt)?,
+        scope: Scope::parse(&needed(row.f_scope, "scope")?).map_err(corrupt)?,
+        resource: row
+            .f_resource
+            .as_deref()
+            .map(Resource::parse)
+            .transpose()
+            .map_err(corrupt)?,
+        auth_time: from_db(needed(row.f_auth_time, "auth_time")?),
+        generation: needed(row.f_generation, "generation")?,
+        current: row.f_current_hash.map(RefreshTokenHash::from_stored),
+        previous: row.f_previous_hash.map(RefreshTokenHash::from_stored),
+        rotated_at: from_db(needed(row.f_last_used_at, "last_used_at")?),
+        idle_expires_at: from_db(needed(row.f_idle_expires_at, "idle_expires_at")?),
+        absolute_expires_at: from_db(needed(row.f_absolute_expires_at, "absolute_expires_at")?),
+        revoked: needed(row.f_revoked, "revoked_at")?,
+        has_handle: needed(row.f_has_handle, "handle_hash")?,
+        // A family whose user or client row is gone cannot refresh.
+        user_enabled: row.u_enabled.unwrap_or(false),
+        client_enabled: row.fc_enabled.unwrap_or(false),
+    }))
+}
+
+/// A column that is `NULL` only when its whole side of the outer join is.
+fn needed<T>(value: Option<T>, column: &str) -> Result<T, StoreError> {
+    value.ok_or_else(|| StoreError::Corrupt(format!("refresh token family without {column}")))
 }

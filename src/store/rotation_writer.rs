@@ -15,8 +15,8 @@ use diesel::r2d2::Pool;
 use tokio::sync::oneshot;
 
 use super::connection::{self, Manager};
+use super::refresh_sql::{Bound, RotateMany, RotateOne, RotatedFamily};
 use super::refresh_tokens::{Applied, RotationWrite};
-use super::rotation_sql::{Bound, RotateMany, RotateOne, RotatedFamily};
 use super::{AnyConnection, StoreError, transaction};
 
 /// Enough to amortise a commit over many rotations, few enough that the first caller of

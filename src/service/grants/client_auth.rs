@@ -30,14 +30,15 @@ fn invalid_client(why: &str) -> ServiceError {
 }
 
 /// Checks the presented credentials against the client found under their id (`None`: no
-/// such client). Every failure is the same 401 `invalid_client`, whether the client is
-/// unknown or the secret wrong.
-pub(super) fn verify_credentials(
-    found: Option<Client>,
+/// such client), whichever record of it the caller loaded. Every failure is the same 401
+/// `invalid_client`, whether the client is unknown or the secret wrong.
+pub(super) fn verify_credentials<C>(
+    found: Option<C>,
+    kind: fn(&C) -> &ClientKind,
     presented: &PresentedClient,
-) -> Result<Client, ServiceError> {
+) -> Result<C, ServiceError> {
     let client = found.ok_or_else(|| invalid_client(FAILED))?;
-    match (&client.kind, presented.secret.as_deref()) {
+    match (kind(&client), presented.secret.as_deref()) {
         (ClientKind::Public, None) => Ok(client),
         (ClientKind::Public, Some(_)) => Err(invalid_client("a public client has no secret")),
         (ClientKind::Confidential { .. }, None) => Err(invalid_client(
@@ -61,6 +62,6 @@ impl Services {
         presented: PresentedClient,
     ) -> Result<Client, ServiceError> {
         let found = self.store.find_client(presented.client_id()?).await?;
-        verify_credentials(found, &presented)
+        verify_credentials(found, |client| &client.kind, &presented)
     }
 }

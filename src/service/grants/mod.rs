@@ -14,7 +14,7 @@ pub use request::TokenRequest;
 
 use super::oauth_error::{ErrorCode, OAuthError};
 use super::{ServiceError, Services};
-use crate::domain::{Client, GrantType, Issuer, RefreshToken, Scope};
+use crate::domain::{Client, GrantType, GrantTypes, Issuer, RefreshToken, Scope};
 
 /// A successful token response (RFC 6749 section 5.1).
 #[derive(Debug)]
@@ -69,13 +69,13 @@ impl Services {
         grant: GrantType,
     ) -> Result<Client, ServiceError> {
         let client = self.authenticate_client(presented).await?;
-        allow_grant(&client, grant)?;
+        allow_grant(&client.grant_types, grant)?;
         Ok(client)
     }
 }
 
-fn allow_grant(client: &Client, grant: GrantType) -> Result<(), ServiceError> {
-    if client.grant_types.contains(grant) {
+fn allow_grant(allowed: &GrantTypes, grant: GrantType) -> Result<(), ServiceError> {
+    if allowed.contains(grant) {
         Ok(())
     } else {
         Err(OAuthError::new(

@@ -214,8 +214,8 @@ impl Services {
         };
         for _ in 0..ATTEMPTS {
             let (client, family) = self.store.load_refresh(client_id, token.lookup()).await?;
-            let client = verify_credentials(client, &presented_client)?;
-            allow_grant(&client, GrantType::RefreshToken)?;
+            let client = verify_credentials(client, |c| &c.kind, &presented_client)?;
+            allow_grant(&client.grant_types, GrantType::RefreshToken)?;
             let Some(family) = family else {
                 return Err(Refusal::Unknown.into());
             };
