@@ -54,14 +54,10 @@ impl ManageConnection for Manager {
                 // the rotations' index lookups missed the cache and refresh throughput
                 // fell by a third (3,600 against 5,100/s at 16 clients). Pages are only
                 // held once touched, so a small database costs no more.
-                // Reads through a memory map (256 MiB of address space, not of memory):
-                // every commit of the rotation writer invalidates the other connections'
-                // page caches, and re-reading pages with read() was a tenth of the
-                // server's time under refresh load.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
                      PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; \
-                     PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456;",
+                     PRAGMA cache_size = -16384;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(AnyConnection::Sqlite(conn))

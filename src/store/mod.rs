@@ -84,6 +84,9 @@ pub struct Store {
     permits: Arc<Semaphore>,
 }
 
+/// The rotation writer's and the checkpoint thread's connections.
+const BACKGROUND_CONNECTIONS: u32 = 2;
+
 impl Store {
     /// Connects, prepares the database file (SQLite) and applies pending migrations, so
     /// that every command starts on the current schema.
@@ -99,7 +102,10 @@ impl Store {
                 // No `SELECT 1` before every use: it cost a round trip per request. A
                 // connection that failed is discarded instead (see `run`).
                 .test_on_check_out(false)
-                .max_size(options.max_size)
+                // Beyond the connections requests take (one permit each), one for the
+                // rotation writer and one for SQLite's checkpoints: a batch of rotations
+                // waiting for a reader to hand back a connection held every caller in it.
+                .max_size(options.max_size + BACKGROUND_CONNECTIONS)
                 .min_idle(Some(options.min_idle))
                 .connection_timeout(options.checkout_timeout)
                 .build(manager)
