@@ -22,13 +22,13 @@ async fn refresh_ok(app: &TestApp, client: &TestClient, token: &str) -> Tokens {
     tokens(client.refresh(app, token).await).await
 }
 
-async fn refused(app: &TestApp, client: &TestClient, token: &str) -> String {
+pub async fn refused(app: &TestApp, client: &TestClient, token: &str) -> String {
     let (status, error) = oauth_error(client.refresh(app, token).await).await;
     assert_eq!(status, 400);
     error
 }
 
-fn count(app: &TestApp, query: &str) -> String {
+pub fn count(app: &TestApp, query: &str) -> String {
     app.db
         .text(&format!("SELECT CAST(COUNT(*) AS TEXT) AS value {query}"))
         .unwrap()

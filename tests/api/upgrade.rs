@@ -5,9 +5,10 @@
 use chrono::{TimeDelta, Utc};
 use latchkey::domain::Secret;
 
-use crate::browser::{ClientSpec, TestClient, oauth_error, tokens};
+use crate::browser::{ClientSpec, tokens};
 use crate::helpers::{Backend, TestApp, TestDatabase};
 use crate::on_both_backends;
+use crate::refresh::{count, refused};
 
 const HANDLES_MIGRATION: &str = "20261202000001";
 
@@ -67,18 +68,6 @@ fn family_before_handles(db: &TestDatabase, user: &str, client: &str) -> [String
         ));
     }
     tokens.map(|t| t.expose().to_owned())
-}
-
-async fn refused(app: &TestApp, client: &TestClient, token: &str) -> String {
-    let (status, error) = oauth_error(client.refresh(app, token).await).await;
-    assert_eq!(status, 400);
-    error
-}
-
-fn count(app: &TestApp, query: &str) -> String {
-    app.db
-        .text(&format!("SELECT CAST(COUNT(*) AS TEXT) AS value {query}"))
-        .unwrap()
 }
 
 async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backend: Backend) {
