@@ -59,9 +59,17 @@ impl RefreshToken {
     /// What the database keeps of this token.
     pub fn hashes(&self) -> StoredRefreshToken {
         StoredRefreshToken {
-            handle: Secret::<FamilyHandleKind>::from_stored(self.handle().to_owned()).hash(),
-            token: Secret::<RefreshTokenKind>::from_stored(self.value.clone()).hash(),
+            handle: self.handle_hash(),
+            token: self.token_hash(),
         }
+    }
+
+    fn handle_hash(&self) -> FamilyHandleHash {
+        SecretHash::of(self.handle())
+    }
+
+    fn token_hash(&self) -> RefreshTokenHash {
+        SecretHash::of(&self.value)
     }
 }
 
@@ -115,14 +123,14 @@ impl PresentedRefreshToken {
 
     pub fn lookup(&self) -> FamilyLookup {
         match self {
-            Self::Current(token) => FamilyLookup::Handle(token.hashes().handle),
+            Self::Current(token) => FamilyLookup::Handle(token.handle_hash()),
             Self::Legacy(secret) => FamilyLookup::Legacy(secret.hash()),
         }
     }
 
     pub fn hash(&self) -> RefreshTokenHash {
         match self {
-            Self::Current(token) => token.hashes().token,
+            Self::Current(token) => token.token_hash(),
             Self::Legacy(secret) => secret.hash(),
         }
     }

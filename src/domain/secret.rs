@@ -74,14 +74,19 @@ impl<K> Secret<K> {
     }
 
     pub fn hash(&self) -> SecretHash<K> {
-        SecretHash {
-            hex: to_hex(digest(&SHA256, self.value.as_bytes()).as_ref()),
-            kind: PhantomData,
-        }
+        SecretHash::of(&self.value)
     }
 }
 
 impl<K> SecretHash<K> {
+    /// The SHA-256 of a value that is already in hand, with no copy of it made first.
+    pub(super) fn of(value: &str) -> Self {
+        Self {
+            hex: to_hex(digest(&SHA256, value.as_bytes()).as_ref()),
+            kind: PhantomData,
+        }
+    }
+
     /// Wraps a hash read back from storage.
     pub fn from_stored(hex: String) -> Self {
         Self {

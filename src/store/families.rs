@@ -24,7 +24,7 @@ pub struct NewFamily {
 }
 
 /// The first generation is 1; each rotation adds one.
-pub(super) const FIRST_GENERATION: i64 = 1;
+const FIRST_GENERATION: i64 = 1;
 
 pub(super) fn insert(conn: &mut AnyConnection, family: &NewFamily) -> Result<(), StoreError> {
     let id = family.id.to_string();

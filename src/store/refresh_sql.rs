@@ -2,8 +2,8 @@
 //! family, one round trip) and the one write of a rotation. Each is prepared once per
 //! connection and kept: `diesel::update` and `sql_query` mark themselves unsafe to cache, and
 //! parsing every rotation's statement again was 6 % of the server's time on SQLite and
-//! half of each rotation's time on PostgreSQL. Each type here stands for one SQL text,
-//! which is what lets it carry a static query id.
+//! half of each rotation's time on PostgreSQL. A type here may build one of two SQL texts,
+//! so each is cached under its text rather than a static query id.
 //!
 //! The guard `generation = expected AND revoked_at IS NULL` is SPEC step 6: of two
 //! requests that loaded the same family, only the first to write changes it; the other

@@ -119,9 +119,7 @@ fn commit_batch(pool: &Pool<Manager>, sqlite_writer: Option<&Mutex<()>>, batch: 
         Err(StoreError::Unavailable(message)) => {
             connection::discard_on_return();
             let error = StoreError::Unavailable(message);
-            return replies
-                .into_iter()
-                .for_each(|reply| drop(reply.send(Err(shared_failure(&error)))));
+            bounds.iter().map(|_| Err(shared_failure(&error))).collect()
         }
         // The batch rolled back as a whole (none of it half-written); each rotation is
         // then applied alone, so that one bad write fails alone.

@@ -54,7 +54,8 @@ fn family_of(app: &TestApp, token: &str) -> String {
         .unwrap()
 }
 
-fn db_time(delta: TimeDelta) -> String {
+/// A moment as both databases read a `TIMESTAMP` literal.
+pub fn db_time(delta: TimeDelta) -> String {
     (Utc::now() + delta).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 

@@ -2,13 +2,14 @@
 //! the upgrade keep working with the tokens their clients hold, and every token issued
 //! before it is still told apart as the current one or a reuse.
 
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use latchkey::domain::Secret;
 
 use crate::browser::{ClientSpec, tokens};
 use crate::helpers::{Backend, TestApp, TestDatabase};
 use crate::on_both_backends;
 use crate::refresh::{count, refused};
+use crate::rotation_paths::db_time;
 
 const HANDLES_MIGRATION: &str = "20261202000001";
 
@@ -39,11 +40,10 @@ fn downgrade(db: &TestDatabase, backend: Backend) {
 /// A family at generation 3 as the previous release stored it: three token rows, the
 /// first two rotated. Returns the tokens, oldest first.
 fn family_before_handles(db: &TestDatabase, user: &str, client: &str) -> [String; 3] {
-    let at = |delta: TimeDelta| (Utc::now() + delta).format("%Y-%m-%d %H:%M:%S").to_string();
     let (day_ago, now, week) = (
-        at(-TimeDelta::days(1)),
-        at(TimeDelta::zero()),
-        at(TimeDelta::days(7)),
+        db_time(-TimeDelta::days(1)),
+        db_time(TimeDelta::zero()),
+        db_time(TimeDelta::days(7)),
     );
     let family = latchkey::domain::FamilyId::generate().to_string();
     db.sql(&format!(
@@ -51,7 +51,7 @@ fn family_before_handles(db: &TestDatabase, user: &str, client: &str) -> [String
          created_at, last_used_at, idle_expires_at, absolute_expires_at, generation) VALUES \
          ('{family}', '{user}', '{client}', 'read write', '{day_ago}', '{day_ago}', '{now}', \
          '{week}', '{}', 3)",
-        at(TimeDelta::days(29))
+        db_time(TimeDelta::days(29))
     ));
     let tokens = [(); 3].map(|_| Secret::<()>::generate());
     for (generation, token) in (1..).zip(&tokens) {

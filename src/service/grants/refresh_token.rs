@@ -212,8 +212,9 @@ impl Services {
             idle_ttl: self.policy.refresh_idle_ttl.as_delta(),
             reuse_grace: self.policy.refresh_reuse_grace.as_delta(),
         };
+        let lookup = token.lookup();
         for _ in 0..ATTEMPTS {
-            let (client, family) = self.store.load_refresh(client_id, token.lookup()).await?;
+            let (client, family) = self.store.load_refresh(client_id, lookup.clone()).await?;
             let client = verify_credentials(client, |c| &c.kind, &presented_client)?;
             allow_grant(&client.grant_types, GrantType::RefreshToken)?;
             let Some(family) = family else {
