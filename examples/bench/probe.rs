@@ -7,11 +7,10 @@ use std::sync::Arc;
 use latchkey::clock::SystemClock;
 use latchkey::config::PolicyArgs;
 use latchkey::domain::{
-    ClientName, GrantTypes, Issuer, Password, PresentedRefreshToken, RedirectUri, Scope, Username,
+    ClientCredentials, ClientName, GrantTypes, Issuer, Password, PresentedRefreshToken,
+    PresentedSecret, RedirectUri, Scope, Username,
 };
-use latchkey::service::{
-    ClientRegistration, OAuthError, PresentedClient, ServiceError, Services, TokenRequest,
-};
+use latchkey::service::{ClientRegistration, ServiceError, Services, TokenRequest};
 use latchkey::store::{DatabaseUrl, PoolOptions, Store};
 
 use crate::drive::{Outcome, Window, drive};
@@ -58,7 +57,7 @@ pub async fn run(probe: Probe) -> Result<Report, String> {
         })
         .await
         .map_err(|e| text(&e))?;
-    let client_id = registered.client.id.to_string();
+    let client_id = registered.client.id;
     let secret = registered
         .secret
         .ok_or("a confidential client without a secret")?
@@ -79,18 +78,21 @@ pub async fn run(probe: Probe) -> Result<Report, String> {
     let issuer = Issuer::parse("http://127.0.0.1").map_err(|e| text(&e))?;
     let (_, tally, measured) = drive(probe.window, users, |token| {
         let services = &services;
-        let (issuer, client_id, secret) = (&issuer, &client_id, &secret);
+        let (issuer, client_id, secret) = (&issuer, client_id, &secret);
         async move {
-            let presented = PresentedClient {
-                client_id: Some(client_id.clone()),
-                secret: Some(secret.clone()),
+            // What the HTTP edge reads off each request, read here per call as well.
+            let credentials = ClientCredentials {
+                id: client_id,
+                secret: Some(PresentedSecret::parse(secret)),
             };
-            let request = PresentedRefreshToken::parse(&token)
-                .map(|token| TokenRequest::RefreshToken { token, scope: None })
-                .map_err(|e| {
-                    OAuthError::new(latchkey::service::ErrorCode::InvalidGrant, e.to_string())
-                });
-            match services.token(issuer, presented, request).await {
+            let Ok(presented) = PresentedRefreshToken::parse(&token) else {
+                return (token, Outcome::Retire("invalid_grant".into()));
+            };
+            let request = TokenRequest::RefreshToken {
+                token: presented,
+                scope: None,
+            };
+            match services.token(issuer, &credentials, request).await {
                 Ok(response) => match response.refresh_token {
                     Some(next) => (next.expose().to_owned(), Outcome::Ok { rotated: true }),
                     None => (token, Outcome::Ok { rotated: false }),

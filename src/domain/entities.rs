@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     ClientId, ClientName, ClientSecretHash, CsrfToken, FamilyId, GrantTypes, KeyId, RedirectUri,
-    Resource, Scope, SigningAlg, UserId, Username,
+    Resource, Scope, SessionTokenHash, SigningAlg, UserId, Username,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,9 @@ pub struct User {
 /// A logged-in browser at Latchkey itself.
 #[derive(Debug)]
 pub struct BrowserSession {
+    /// The hash of the cookie that names this session: what logging out deletes, and
+    /// the one session a password change keeps.
+    pub token: SessionTokenHash,
     pub user: User,
     /// Bound to this session; every form of a logged-in page carries it.
     pub csrf: CsrfToken,
@@ -126,6 +129,14 @@ impl EventKind {
         EventKind::ClientEnabled,
         EventKind::AdminChanged,
     ];
+
+    /// The kind with this name (as stored, and as the admin console filters by it);
+    /// `None` for a name this build does not know.
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {

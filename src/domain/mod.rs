@@ -1,22 +1,26 @@
 //! Protocol and account vocabulary as types. Each is made once, at the edge, through
 //! `parse`, and trusted everywhere inside. No HTTP, no SQL in here.
 
+mod credentials;
 mod duration;
 mod entities;
 mod error;
 mod grant_type;
 mod ids;
 mod issuer;
+mod oauth_error;
 mod password;
 mod pkce;
 mod redirect_uri;
 mod refresh_token;
 mod resource;
+mod revocation;
 mod scope;
 mod secret;
 mod signing_alg;
 mod text;
 
+pub use credentials::{AccessTokenText, ClientCredentials, PresentedSecret, PresentedToken};
 pub use duration::Ttl;
 pub use entities::{
     BrowserSession, Client, ClientKind, EventKind, NewEvent, PasswordHash, SigningKey, User,
@@ -25,14 +29,16 @@ pub use error::DomainError;
 pub use grant_type::{GrantType, GrantTypes};
 pub use ids::{ClientId, FamilyId, KeyId, UserId};
 pub use issuer::Issuer;
+pub use oauth_error::{ErrorCode, OAuthError};
 pub use password::Password;
 pub use pkce::{CodeChallenge, CodeVerifier};
-pub use redirect_uri::RedirectUri;
+pub use redirect_uri::{GivenRedirect, RedirectUri};
 pub use refresh_token::{
     FamilyHandleHash, FamilyLookup, PresentedRefreshToken, RefreshToken, RefreshTokenHash,
     StoredRefreshToken,
 };
 pub use resource::Resource;
+pub use revocation::RevocationReason;
 pub use scope::Scope;
 pub use secret::{
     AuthorizationCode, AuthorizationCodeHash, ClientSecret, ClientSecretHash, CsrfToken, Secret,

@@ -1,8 +1,12 @@
 //! PKCE (RFC 7636) values. Only S256 is accepted, so a challenge is always the 43-character
-//! base64url of a SHA-256 digest. The comparison itself goes through the oxide-auth
-//! adapter in `service::pkce`.
+//! base64url of a SHA-256 digest. oxide-auth's PKCE extension does the method check and
+//! the constant-time S256 comparison; its flow traits are not used (see the README).
 
-use super::DomainError;
+use std::borrow::Cow;
+
+use oxide_auth::code_grant::extensions::Pkce;
+
+use super::{DomainError, ErrorCode, OAuthError};
 
 /// `code_challenge` sent to `/authorize` with `code_challenge_method=S256`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +20,38 @@ fn is_unreserved(b: u8) -> bool {
 }
 
 impl CodeChallenge {
+    /// The challenge of an authorization request, from its `code_challenge_method` and
+    /// `code_challenge`. PKCE is required for every client, and only S256: `plain` (also
+    /// what an absent method means, RFC 7636 section 4.3) is refused because it protects
+    /// nothing once the request is seen.
+    pub fn from_request(
+        method: Option<&str>,
+        challenge: Option<&str>,
+    ) -> Result<CodeChallenge, OAuthError> {
+        let invalid = |why: &str| OAuthError::new(ErrorCode::InvalidRequest, why);
+        let Some(challenge) = challenge else {
+            return Err(invalid("code_challenge is required (PKCE, RFC 7636)"));
+        };
+        if method != Some("S256") {
+            return Err(invalid("code_challenge_method must be S256"));
+        }
+        Pkce::required()
+            .challenge(method.map(Cow::Borrowed), Some(Cow::Borrowed(challenge)))
+            .map_err(|()| invalid("code_challenge is not valid"))?;
+        CodeChallenge::parse(challenge).map_err(|e| invalid(&e.to_string()))
+    }
+
+    /// RFC 7636 section 4.6: BASE64URL(SHA256(code_verifier)) must equal this challenge.
+    pub fn admits(&self, verifier: &CodeVerifier) -> bool {
+        let pkce = Pkce::required();
+        let Ok(stored) = pkce.challenge(Some(Cow::Borrowed("S256")), Some(Cow::Borrowed(&self.0)))
+        else {
+            return false;
+        };
+        pkce.verify(stored, Some(Cow::Borrowed(verifier.as_str())))
+            .is_ok()
+    }
+
     pub fn parse(value: &str) -> Result<Self, DomainError> {
         let well_formed = value.len() == 43
             && value
@@ -67,6 +103,27 @@ mod tests {
         assert!(CodeChallenge::parse("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-c").is_err());
         assert!(CodeChallenge::parse("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM").is_err());
         assert!(CodeChallenge::parse("").is_err());
+    }
+
+    // The example of RFC 7636 appendix B.
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    #[test]
+    fn the_rfc_example_verifies() {
+        let challenge = CodeChallenge::from_request(Some("S256"), Some(CHALLENGE)).unwrap();
+        assert!(challenge.admits(&CodeVerifier::parse(VERIFIER).unwrap()));
+        let other = CodeVerifier::parse(&"a".repeat(43)).unwrap();
+        assert!(!challenge.admits(&other));
+    }
+
+    #[test]
+    fn plain_and_missing_are_refused() {
+        let accept = CodeChallenge::from_request;
+        assert!(accept(Some("plain"), Some(CHALLENGE)).is_err());
+        assert!(accept(None, Some(CHALLENGE)).is_err());
+        assert!(accept(Some("S256"), None).is_err());
+        assert!(accept(Some("S256"), Some("short")).is_err());
     }
 
     #[test]

@@ -12,6 +12,27 @@ const MAX_LEN: usize = 2000;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RedirectUri(String);
 
+/// The `redirect_uri` parameter of a request, compared with registered URIs by exact
+/// string (RFC 9700 section 2.1). One that is not even a valid redirection endpoint can
+/// match none, but it is still told apart from none at all: the rules decide when to say
+/// so (a replayed code is caught first, an unknown client is named first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GivenRedirect {
+    Absent,
+    Uri(RedirectUri),
+    Invalid,
+}
+
+impl GivenRedirect {
+    pub fn parse(given: Option<&str>) -> Self {
+        match given.map(RedirectUri::parse) {
+            None => GivenRedirect::Absent,
+            Some(Ok(uri)) => GivenRedirect::Uri(uri),
+            Some(Err(_)) => GivenRedirect::Invalid,
+        }
+    }
+}
+
 impl RedirectUri {
     /// Checks a URI being registered for a client.
     pub fn parse(value: &str) -> Result<Self, DomainError> {

@@ -3,18 +3,21 @@
 //! and a short description; the cause chain goes to the log, never into a body.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, PRAGMA, WWW_AUTHENTICATE};
+use actix_web::http::header::{ALLOW, CACHE_CONTROL, PRAGMA, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use super::pages::ErrorPage;
-use crate::service::{ErrorCode, OAuthError, ServiceError};
+use super::respond::see_other;
+use super::routes;
+use crate::domain::{ErrorCode, OAuthError};
+use crate::service::ServiceError;
 
 /// An error of the JSON endpoints, shaped as RFC 6749 section 5.2 describes.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     description: String,
 }
 
@@ -25,32 +28,51 @@ struct ErrorBody<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
+    fn new(status: StatusCode, code: ErrorCode, description: impl Into<String>) -> Self {
         Self {
             status,
             code,
             description: description.into(),
         }
     }
-}
 
-impl ApiError {
-    /// RFC 6749 section 5.2: 400, except a failed client authentication, which is 401
-    /// with a `WWW-Authenticate` challenge.
-    pub fn oauth(error: &OAuthError) -> Self {
-        let status = if error.code == ErrorCode::InvalidClient {
-            StatusCode::UNAUTHORIZED
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        ApiError::new(status, error.code.as_str(), error.description.clone())
+    /// A path that names no endpoint.
+    pub fn no_such_endpoint() -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such endpoint",
+        )
+    }
+
+    /// Any other method on a JSON endpoint: 405 with a JSON body, never HTML.
+    pub fn post_only() -> Self {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::InvalidRequest,
+            "this endpoint accepts only POST",
+        )
+    }
+
+    /// The error code, for metrics.
+    pub fn code(&self) -> ErrorCode {
+        self.code
     }
 }
 
-impl ApiError {
-    /// The RFC 6749 error code, for metrics.
-    pub fn code(&self) -> &'static str {
-        self.code
+/// RFC 6749 section 5.2: 400, except a failed client authentication, which is 401 with a
+/// `WWW-Authenticate` challenge.
+impl From<OAuthError> for ApiError {
+    fn from(error: OAuthError) -> Self {
+        let status = match error.code {
+            ErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
+            ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError::new(status, error.code, error.description)
     }
 }
 
@@ -73,11 +95,14 @@ impl ResponseError for ApiError {
                 r#"Basic realm="latchkey", charset="UTF-8""#,
             ));
         }
+        if self.status == StatusCode::METHOD_NOT_ALLOWED {
+            response.insert_header((ALLOW, "POST"));
+        }
         response
             .insert_header((CACHE_CONTROL, "no-store"))
             .insert_header((PRAGMA, "no-cache"))
             .json(ErrorBody {
-                error: self.code,
+                error: self.code.as_str(),
                 error_description: &self.description,
             })
     }
@@ -85,36 +110,26 @@ impl ResponseError for ApiError {
 
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
-        match &error {
-            ServiceError::OAuth(oauth) => ApiError::oauth(oauth),
-            ServiceError::Invalid(_) | ServiceError::Refused(_) => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                error.to_string(),
-            ),
-            ServiceError::NotFound(_) => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", error.to_string())
+        let oauth = match error {
+            ServiceError::OAuth(oauth) => oauth,
+            ServiceError::Invalid(_) | ServiceError::Refused(_) => {
+                OAuthError::new(ErrorCode::InvalidRequest, error.to_string())
             }
-            ServiceError::Conflict(_) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", error.to_string())
-            }
+            ServiceError::NotFound(_) => OAuthError::new(ErrorCode::NotFound, error.to_string()),
+            ServiceError::Conflict(_) => OAuthError::new(ErrorCode::Conflict, error.to_string()),
             ServiceError::Unavailable(cause) => {
                 tracing::warn!(error = %cause, "database unavailable");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "temporarily_unavailable",
+                OAuthError::new(
+                    ErrorCode::TemporarilyUnavailable,
                     "the service is temporarily unavailable, try again shortly",
                 )
             }
             ServiceError::Internal(cause) => {
                 tracing::error!(error = %cause, source = ?std::error::Error::source(cause.as_ref()), "internal error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "server_error",
-                    "an internal error occurred",
-                )
+                OAuthError::new(ErrorCode::ServerError, "an internal error occurred")
             }
-        }
+        };
+        oauth.into()
     }
 }
 
@@ -129,7 +144,7 @@ pub struct PageError {
 }
 
 impl PageError {
-    pub fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
+    fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             title,
@@ -143,6 +158,19 @@ impl PageError {
         let mut error = Self::new(StatusCode::SEE_OTHER, "Sign in", "Sign in first.");
         error.login_then = Some(path.to_owned());
         error
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found", message)
+    }
+
+    /// For a service call about one named thing: its "not found" becomes a 404 page that
+    /// says `missing`; any other error stays what it is (an outage is still a 503).
+    pub fn unless_missing(missing: &'static str) -> impl FnOnce(ServiceError) -> PageError {
+        move |error| match error {
+            ServiceError::NotFound(_) => PageError::not_found(missing),
+            other => other.into(),
+        }
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -180,12 +208,7 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         if let Some(path) = &self.login_then {
-            let query: String = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("return_to", path)
-                .finish();
-            return HttpResponse::SeeOther()
-                .insert_header(("Location", format!("/login?{query}")))
-                .finish();
+            return see_other(&routes::login_then(path));
         }
         let page = ErrorPage {
             title: self.title,
@@ -221,7 +244,7 @@ pub fn too_large<B>(
     let (request, _) = response.into_parts();
     let body = ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "invalid_request",
+        ErrorCode::InvalidRequest,
         "the request body is too large",
     )
     .error_response();

@@ -1,16 +1,15 @@
-//! The actix-web edge: extract, call one service, map the result. Routes are listed once
-//! in `routes.rs`; errors become HTTP in `error.rs`.
+//! The actix-web edge: extract (`extract/`), call one service, respond (`respond.rs`).
+//! Routes are listed once in `routes.rs`; errors become HTTP in `error.rs`.
 
-mod client_auth;
 mod edge;
 mod error;
+pub mod extract;
 mod handlers;
 mod headers;
 mod observe;
 mod pages;
-mod params;
+mod respond;
 pub mod routes;
-mod session;
 
 use std::net::TcpListener;
 

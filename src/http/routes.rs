@@ -1,5 +1,6 @@
-//! The one route table. Paths are constants so that the router and the metadata document
-//! (which tells clients where each endpoint is) cannot drift apart.
+//! The one route table. Paths are constants, and the few paths the handlers send a
+//! browser to are built here too, so that the router, the redirects and the metadata
+//! document (which tells clients where each endpoint is) cannot drift apart.
 
 use actix_web::web;
 
@@ -21,6 +22,40 @@ pub const INTROSPECT: &str = "/introspect";
 pub const METADATA: &str = "/.well-known/oauth-authorization-server";
 pub const METRICS: &str = "/metrics";
 pub const ACCOUNT: &str = "/account";
+pub const ACCOUNT_REVOKE_APP: &str = "/account/apps/{family}/revoke";
+pub const ACCOUNT_FORGET_CONSENT: &str = "/account/consents/{client}/forget";
+pub const ACCOUNT_PASSWORD: &str = "/account/password";
+pub const ADMIN: &str = "/admin";
+pub const ADMIN_CLIENTS: &str = "/admin/clients";
+pub const ADMIN_NEW_CLIENT: &str = "/admin/clients/new";
+pub const ADMIN_CLIENT: &str = "/admin/clients/{id}";
+pub const ADMIN_ROTATE_SECRET: &str = "/admin/clients/{id}/rotate-secret";
+pub const ADMIN_CLIENT_ACTION: &str = "/admin/clients/{id}/{action}";
+pub const ADMIN_USERS: &str = "/admin/users";
+pub const ADMIN_USER_ACTION: &str = "/admin/users/{name}/{action}";
+pub const ADMIN_EVENTS: &str = "/admin/events";
+
+/// A path with its query, encoded.
+pub fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    format!("{path}?{query}")
+}
+
+/// The login page, and where to go once signed in.
+pub fn login_then(return_to: &str) -> String {
+    with_query(LOGIN, &[("return_to", return_to)])
+}
+
+/// The account page with a notice of what was just done.
+pub fn account_done(what: &str) -> String {
+    with_query(ACCOUNT, &[("done", what)])
+}
+
+pub fn admin_client(id: impl std::fmt::Display) -> String {
+    ADMIN_CLIENT.replace("{id}", &id.to_string())
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(HOME, web::get().to(home::page))
@@ -31,18 +66,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(METADATA, web::get().to(discovery::metadata))
         .route(METRICS, web::get().to(discovery::metrics))
         .route(ACCOUNT, web::get().to(account::page))
+        .route(ACCOUNT_REVOKE_APP, web::post().to(account::revoke_app))
         .route(
-            "/account/apps/{family}/revoke",
-            web::post().to(account::revoke_app),
-        )
-        .route(
-            "/account/consents/{client}/forget",
+            ACCOUNT_FORGET_CONSENT,
             web::post().to(account::forget_consent),
         )
-        .route(
-            "/account/password",
-            web::post().to(account::change_password),
-        )
+        .route(ACCOUNT_PASSWORD, web::post().to(account::change_password))
         .service(
             web::resource(AUTHORIZE)
                 .route(web::get().to(authorize::start))
@@ -76,31 +105,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The admin console; every handler takes the `Admin` extractor.
 fn admin_routes(cfg: &mut web::ServiceConfig) {
     use admin::{clients, events, users};
-    cfg.route("/admin", web::get().to(admin::home))
+    cfg.route(ADMIN, web::get().to(admin::home))
         .service(
-            web::resource("/admin/clients")
+            web::resource(ADMIN_CLIENTS)
                 .route(web::get().to(clients::list))
                 .route(web::post().to(clients::register)),
         )
-        .route("/admin/clients/new", web::get().to(clients::new_form))
+        .route(ADMIN_NEW_CLIENT, web::get().to(clients::new_form))
         .service(
-            web::resource("/admin/clients/{id}")
+            web::resource(ADMIN_CLIENT)
                 .route(web::get().to(clients::show))
                 .route(web::post().to(clients::edit)),
         )
-        .route(
-            "/admin/clients/{id}/rotate-secret",
-            web::post().to(clients::rotate_secret),
-        )
-        .route(
-            "/admin/clients/{id}/{action}",
-            web::post().to(clients::set_enabled),
-        )
+        .route(ADMIN_ROTATE_SECRET, web::post().to(clients::rotate_secret))
+        .route(ADMIN_CLIENT_ACTION, web::post().to(clients::set_enabled))
         .service(
-            web::resource("/admin/users")
+            web::resource(ADMIN_USERS)
                 .route(web::get().to(users::list))
                 .route(web::post().to(users::create)),
         )
-        .route("/admin/users/{name}/{action}", web::post().to(users::act))
-        .route("/admin/events", web::get().to(events::list));
+        .route(ADMIN_USER_ACTION, web::post().to(users::act))
+        .route(ADMIN_EVENTS, web::get().to(events::list));
 }

@@ -3,7 +3,7 @@
 
 use super::{ServiceError, Services, passwords};
 use crate::domain::{
-    BrowserSession, ClientId, EventKind, FamilyId, NewEvent, Password, SessionToken, UserId,
+    BrowserSession, ClientId, EventKind, FamilyId, NewEvent, Password, RevocationReason, UserId,
 };
 use crate::store::{AuthorizedApp, RecordedEvent, RememberedConsent};
 
@@ -35,7 +35,12 @@ impl Services {
                     .client(status.client_id)
                     .detail("revoked by the user on the account page");
                 self.store
-                    .revoke_family(family, "revoked_by_user", self.clock.now(), event)
+                    .revoke_family(
+                        family,
+                        RevocationReason::RevokedByUser,
+                        self.clock.now(),
+                        event,
+                    )
                     .await?;
                 Ok(())
             }
@@ -54,7 +59,6 @@ impl Services {
     pub async fn change_own_password(
         &self,
         session: &BrowserSession,
-        session_cookie: &str,
         current: Password,
         new: Password,
     ) -> Result<usize, ServiceError> {
@@ -68,7 +72,7 @@ impl Services {
                 "the current password is not right".into(),
             ));
         }
-        let keep = SessionToken::parse(session_cookie).ok().map(|t| t.hash());
+        let keep = Some(session.token.clone());
         let revoked = self.replace_password(username, &new, keep).await?;
         Ok(revoked)
     }

@@ -1,7 +1,7 @@
 use thiserror::Error;
 
-use super::oauth_error::OAuthError;
 use crate::domain::DomainError;
+use crate::domain::OAuthError;
 use crate::store::StoreError;
 
 /// Why a service call did not do what was asked. The first four are the caller's to fix

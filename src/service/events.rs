@@ -13,15 +13,12 @@ pub struct EventsPage {
 }
 
 impl Services {
-    /// Newest first; `kind` must be one Latchkey records (anything else lists all).
+    /// Newest first, of one kind or of all.
     pub async fn list_events(
         &self,
-        kind: Option<&str>,
+        kind: Option<EventKind>,
         page: i64,
     ) -> Result<EventsPage, ServiceError> {
-        let kind = kind
-            .and_then(|wanted| EventKind::ALL.into_iter().find(|k| k.as_str() == wanted))
-            .map(|k| k.as_str().to_owned());
         let page = page.clamp(1, 10_000);
         let mut events = self
             .store

@@ -1,11 +1,9 @@
 //! Token introspection (RFC 7662) for authenticated confidential clients. Reading a
 //! refresh token here is not a use of it.
 
-use super::grants::PresentedClient;
 use super::grants::is_live_token;
-use super::oauth_error::{ErrorCode, OAuthError};
 use super::{ServiceError, Services};
-use crate::domain::{Issuer, PresentedRefreshToken};
+use crate::domain::{ClientCredentials, ErrorCode, Issuer, OAuthError, PresentedToken};
 
 /// What `/introspect` answers for an active token (section 2.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,10 +25,10 @@ impl Services {
     pub async fn introspect(
         &self,
         issuer: &Issuer,
-        presented: PresentedClient,
-        token: Option<&str>,
+        credentials: &ClientCredentials,
+        token: Option<PresentedToken>,
     ) -> Result<Option<ActiveToken>, ServiceError> {
-        let client = self.authenticate_client(presented).await?;
+        let client = self.authenticate_client(credentials).await?;
         // Section 2.1: the caller must be a client that can authenticate.
         if client.is_public() {
             return Err(OAuthError::new(
@@ -43,31 +41,33 @@ impl Services {
             token.ok_or_else(|| OAuthError::new(ErrorCode::InvalidRequest, "token is missing"))?;
         let now = self.clock.now();
 
-        if let Ok(refresh) = PresentedRefreshToken::parse(token) {
-            let Some(family) = self.store.find_family(refresh.lookup()).await? else {
-                return Ok(None);
-            };
-            // A refresh token is its client's business only.
-            if !is_live_token(&family, &refresh.hash(), now) || family.client_id != client.id {
-                return Ok(None);
+        let jwt = match token {
+            PresentedToken::Access(jwt) => jwt,
+            PresentedToken::Refresh(refresh) => {
+                let Some(family) = self.store.find_family(refresh.lookup()).await? else {
+                    return Ok(None);
+                };
+                // A refresh token is its client's business only.
+                if !is_live_token(&family, &refresh.hash(), now) || family.client_id != client.id {
+                    return Ok(None);
+                }
+                return Ok(Some(ActiveToken {
+                    token_type: "refresh_token",
+                    scope: family.scope.to_string(),
+                    client_id: family.client_id.to_string(),
+                    sub: family.user_id.to_string(),
+                    aud: None,
+                    iss: issuer.to_string(),
+                    iat: family.rotated_at.timestamp(),
+                    exp: family
+                        .idle_expires_at
+                        .min(family.absolute_expires_at)
+                        .timestamp(),
+                    jti: None,
+                }));
             }
-            return Ok(Some(ActiveToken {
-                token_type: "refresh_token",
-                scope: family.scope.to_string(),
-                client_id: family.client_id.to_string(),
-                sub: family.user_id.to_string(),
-                aud: None,
-                iss: issuer.to_string(),
-                iat: family.rotated_at.timestamp(),
-                exp: family
-                    .idle_expires_at
-                    .min(family.absolute_expires_at)
-                    .timestamp(),
-                jti: None,
-            }));
-        }
-
-        let Some(claims) = self.verify_access_token(token, issuer, true).await? else {
+        };
+        let Some(claims) = self.verify_access_token(jwt.as_str(), issuer, true).await? else {
             return Ok(None);
         };
         // A token of a family revoked since it was issued is inactive at once; one whose

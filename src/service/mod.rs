@@ -1,4 +1,4 @@
-//! The rules: accounts, clients, signing keys, maintenance, and (later) the OAuth grants.
+//! The rules: the OAuth grants and endpoints, accounts, clients, signing keys, maintenance.
 //! No HTTP types, no SQL: the store does the storing, the edge does the talking.
 
 mod access_token;
@@ -12,9 +12,7 @@ mod grants;
 mod introspect;
 mod keys;
 mod maintenance;
-mod oauth_error;
 mod passwords;
-mod pkce;
 mod revoke;
 mod sessions;
 mod signer;
@@ -24,14 +22,16 @@ use std::sync::Arc;
 
 pub use account::AccountOverview;
 pub use accounts::FirstAdmin;
-pub use authorize::{AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep};
+pub use authorize::{
+    AuthorizationRequest, AuthorizeError, AuthorizeStep, CheckedAuthorization, NOT_THIS_RESOURCE,
+    Requested, Target, Unredirectable,
+};
 pub use clients::{ClientRegistration, RegisteredClient};
 pub use error::ServiceError;
 pub use events::{EVENTS_PER_PAGE, EventsPage};
-pub use grants::{PresentedClient, TokenRequest, TokenResponse};
+pub use grants::{TokenRequest, TokenResponse};
 pub use introspect::ActiveToken;
 pub use keys::{KEY_REFRESH_INTERVAL, KeyState, KeySummary};
-pub use oauth_error::{ErrorCode, OAuthError};
 pub use sessions::{LoginOutcome, Origin};
 
 use crate::clock::Clock;

@@ -2,32 +2,34 @@
 //! whole family. A token that is unknown, malformed or another client's is ignored and
 //! answered like success (section 2.2), so the endpoint reveals nothing.
 
-use super::grants::PresentedClient;
-use super::oauth_error::{ErrorCode, OAuthError};
 use super::{ServiceError, Services};
-use crate::domain::{EventKind, Issuer, NewEvent, PresentedRefreshToken};
+use crate::domain::{
+    ClientCredentials, ErrorCode, EventKind, Issuer, NewEvent, OAuthError, PresentedToken,
+    RevocationReason,
+};
 
 impl Services {
     pub async fn revoke(
         &self,
         issuer: &Issuer,
-        presented: PresentedClient,
-        token: Option<&str>,
+        credentials: &ClientCredentials,
+        token: Option<PresentedToken>,
     ) -> Result<(), ServiceError> {
-        let client = self.authenticate_client(presented).await?;
+        let client = self.authenticate_client(credentials).await?;
         let token =
             token.ok_or_else(|| OAuthError::new(ErrorCode::InvalidRequest, "token is missing"))?;
         // token_type_hint only says where to look first; the token's own form says what
         // it is, so a wrong hint cannot make us miss it (section 2.1).
-        let family = if let Ok(refresh) = PresentedRefreshToken::parse(token) {
-            self.store
+        let family = match token {
+            PresentedToken::Refresh(refresh) => self
+                .store
                 .find_family(refresh.lookup())
                 .await?
-                .map(|family| family.id)
-        } else {
-            self.verify_access_token(token, issuer, false)
+                .map(|family| family.id),
+            PresentedToken::Access(jwt) => self
+                .verify_access_token(jwt.as_str(), issuer, false)
                 .await?
-                .and_then(|claims| claims.family())
+                .and_then(|claims| claims.family()),
         };
         let Some(family) = family else {
             return Ok(());
@@ -45,7 +47,12 @@ impl Services {
             .client(client.id)
             .detail("revoked by the client (RFC 7009)");
         self.store
-            .revoke_family(family, "revoked_by_client", self.clock.now(), event)
+            .revoke_family(
+                family,
+                RevocationReason::RevokedByClient,
+                self.clock.now(),
+                event,
+            )
             .await?;
         Ok(())
     }

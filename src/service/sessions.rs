@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{ServiceError, Services, passwords};
 use crate::domain::{
-    BrowserSession, CsrfToken, EventKind, NewEvent, Password, SessionToken, Username,
+    BrowserSession, CsrfToken, EventKind, NewEvent, Password, SessionToken, Ttl, Username,
 };
 use crate::store::{NewSession, ThrottleRule};
 
@@ -32,9 +32,10 @@ pub struct Origin {
 
 #[derive(Debug)]
 pub enum LoginOutcome {
+    /// A new session that lasts `lifetime` from now.
     LoggedIn {
         token: SessionToken,
-        expires_at: DateTime<Utc>,
+        lifetime: Ttl,
     },
     /// Wrong name or password, or a disabled account: the same answer for all three.
     Rejected,
@@ -83,7 +84,10 @@ impl Services {
                         user_agent: origin.user_agent.map(|ua| ua.chars().take(256).collect()),
                     })
                     .await?;
-                Ok(LoginOutcome::LoggedIn { token, expires_at })
+                Ok(LoginOutcome::LoggedIn {
+                    token,
+                    lifetime: self.policy.session_ttl,
+                })
             }
             _ => {
                 self.store
@@ -103,24 +107,19 @@ impl Services {
         }
     }
 
-    /// The live session behind a cookie value, if there is one.
+    /// The live session a browser's session token names, if there is one.
     pub async fn current_session(
         &self,
-        cookie: &str,
+        token: &SessionToken,
     ) -> Result<Option<BrowserSession>, ServiceError> {
-        let Ok(token) = SessionToken::parse(cookie) else {
-            return Ok(None);
-        };
         Ok(self
             .store
             .find_session(token.hash(), self.clock.now())
             .await?)
     }
 
-    pub async fn log_out(&self, cookie: &str) -> Result<(), ServiceError> {
-        if let Ok(token) = SessionToken::parse(cookie) {
-            self.store.delete_session(token.hash()).await?;
-        }
+    pub async fn log_out(&self, session: BrowserSession) -> Result<(), ServiceError> {
+        self.store.delete_session(session.token).await?;
         Ok(())
     }
 }

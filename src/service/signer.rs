@@ -1,7 +1,9 @@
 //! Signing access tokens. The key pair is parsed once when a key becomes active, not per
-//! token: parsing a PKCS#8 document costs about as much as the signature itself. The JWS
-//! is assembled here (RFC 7515 compact form) because that is a few lines once the key is
-//! held parsed; resource servers verify with any JWT library (the tests use jsonwebtoken).
+//! token: parsing a PKCS#8 document costs about as much as the signature itself. The JOSE
+//! header is jsonwebtoken's `Header`, encoded once per key; the JWS (RFC 7515 compact
+//! form) is assembled here because jsonwebtoken's `encode` takes the key as PKCS#8 bytes
+//! and parses them again for every token. Resource servers verify with any JWT library
+//! (the tests use jsonwebtoken).
 
 use std::sync::{Arc, RwLock};
 
@@ -11,6 +13,7 @@ use aws_lc_rs::signature::{
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, Header};
 use serde::Serialize;
 
 use super::ServiceError;
@@ -44,16 +47,19 @@ impl Signer {
             SigningAlg::EdDsa => Pair::Ed25519(Ed25519KeyPair::from_pkcs8(der).map_err(rejected)?),
             SigningAlg::Rs256 => Pair::Rsa(RsaKeyPair::from_pkcs8(der).map_err(rejected)?),
         };
-        // RFC 9068 section 2.1: "typ" MUST be "at+jwt".
-        let header = serde_json::json!({
-            "alg": key.alg.as_str(),
-            "typ": "at+jwt",
-            "kid": key.id.to_string(),
+        let mut header = Header::new(match key.alg {
+            SigningAlg::Es256 => Algorithm::ES256,
+            SigningAlg::EdDsa => Algorithm::EdDSA,
+            SigningAlg::Rs256 => Algorithm::RS256,
         });
+        // RFC 9068 section 2.1: "typ" MUST be "at+jwt".
+        header.typ = Some("at+jwt".into());
+        header.kid = Some(key.id.to_string());
+        let header = serde_json::to_string(&header).map_err(ServiceError::internal)?;
         Ok(Signer {
             kid: key.id,
             pair,
-            encoded_header: URL_SAFE_NO_PAD.encode(header.to_string()),
+            encoded_header: URL_SAFE_NO_PAD.encode(header),
             rng: SystemRandom::new(),
         })
     }

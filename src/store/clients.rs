@@ -9,7 +9,7 @@ use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
 use crate::domain::{
     Client, ClientId, ClientKind, ClientName, ClientSecretHash, DomainError, GrantTypes, NewEvent,
-    RedirectUri, Resource, Scope,
+    RedirectUri, Resource, RevocationReason, Scope,
 };
 
 #[derive(Queryable, Selectable)]
@@ -278,7 +278,12 @@ fn set_enabled(
     let revoked = if enabled {
         0
     } else {
-        families::revoke_all(conn, Owner::Client(id), "client_disabled", now)?
+        families::revoke_all(
+            conn,
+            Owner::Client(id),
+            RevocationReason::ClientDisabled,
+            now,
+        )?
     };
     events::insert(conn, event, now)?;
     Ok(revoked)

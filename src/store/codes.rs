@@ -7,7 +7,7 @@ use super::time::{from_db, to_db};
 use super::{Store, StoreError, events};
 use crate::domain::{
     AuthorizationCodeHash, ClientId, CodeChallenge, DomainError, FamilyId, NewEvent, RedirectUri,
-    Resource, Scope, UserId,
+    Resource, RevocationReason, Scope, UserId,
 };
 
 /// An authorization code about to be stored, with everything the token request must
@@ -170,7 +170,12 @@ impl Store {
             };
             let family = FamilyId::parse(&family)
                 .map_err(|e| StoreError::Corrupt(format!("authorization code: {e}")))?;
-            if families::revoke_one(conn, family, "authorization_code_replayed", now)? {
+            if families::revoke_one(
+                conn,
+                family,
+                RevocationReason::AuthorizationCodeReplayed,
+                now,
+            )? {
                 events::insert(conn, &event.family(family), now)?;
                 Ok(Some(family))
             } else {

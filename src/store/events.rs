@@ -4,13 +4,13 @@ use diesel::prelude::*;
 use super::schema::security_events;
 use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError};
-use crate::domain::{NewEvent, UserId};
+use crate::domain::{EventKind, NewEvent, UserId};
 
 /// A recorded event, as people read it.
 #[derive(Debug, Clone)]
 pub struct RecordedEvent {
     pub occurred_at: DateTime<Utc>,
-    pub kind: String,
+    pub kind: EventKind,
     pub detail: String,
 }
 
@@ -18,12 +18,18 @@ pub struct RecordedEvent {
 #[derive(Debug, Clone)]
 pub struct EventRecord {
     pub occurred_at: DateTime<Utc>,
-    pub kind: String,
+    pub kind: EventKind,
     pub username: Option<String>,
     pub client_id: Option<String>,
     pub family_id: Option<String>,
     pub ip: Option<String>,
     pub detail: String,
+}
+
+/// Every kind this build writes is known to it; another is a row from a newer build.
+fn stored_kind(name: &str) -> Result<EventKind, StoreError> {
+    EventKind::from_name(name)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown event kind {name:?}")))
 }
 
 /// Records an event inside the caller's transaction, so that the event and the change it
@@ -72,14 +78,15 @@ impl Store {
                     security_events::detail,
                 ))
                 .load(conn)?;
-            Ok(rows
-                .into_iter()
-                .map(|(at, kind, detail)| RecordedEvent {
-                    occurred_at: from_db(at),
-                    kind,
-                    detail,
+            rows.into_iter()
+                .map(|(at, kind, detail)| {
+                    Ok(RecordedEvent {
+                        occurred_at: from_db(at),
+                        kind: stored_kind(&kind)?,
+                        detail,
+                    })
                 })
-                .collect())
+                .collect()
         })
         .await
     }
@@ -88,7 +95,7 @@ impl Store {
     /// than asked when there is a next page.
     pub async fn events_page(
         &self,
-        kind: Option<String>,
+        kind: Option<EventKind>,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<EventRecord>, StoreError> {
@@ -113,7 +120,7 @@ impl Store {
                 ))
                 .into_boxed();
             if let Some(kind) = kind {
-                query = query.filter(security_events::kind.eq(kind));
+                query = query.filter(security_events::kind.eq(kind.as_str()));
             }
             type Row = (
                 chrono::NaiveDateTime,
@@ -125,20 +132,19 @@ impl Store {
                 String,
             );
             let rows: Vec<Row> = query.load(conn)?;
-            Ok(rows
-                .into_iter()
-                .map(
-                    |(at, kind, username, client_id, family_id, ip, detail)| EventRecord {
+            rows.into_iter()
+                .map(|(at, kind, username, client_id, family_id, ip, detail)| {
+                    Ok(EventRecord {
                         occurred_at: from_db(at),
-                        kind,
+                        kind: stored_kind(&kind)?,
                         username,
                         client_id,
                         family_id,
                         ip,
                         detail,
-                    },
-                )
-                .collect())
+                    })
+                })
+                .collect()
         })
         .await
     }

@@ -5,7 +5,8 @@ use super::schema::{clients, refresh_token_families as families};
 use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
 use crate::domain::{
-    ClientId, DomainError, FamilyId, NewEvent, Resource, Scope, StoredRefreshToken, UserId,
+    ClientId, DomainError, FamilyId, NewEvent, Resource, RevocationReason, Scope,
+    StoredRefreshToken, UserId,
 };
 
 /// A family about to start, with its first refresh token (none when the client may not
@@ -52,7 +53,7 @@ pub(super) fn insert(conn: &mut AnyConnection, family: &NewFamily) -> Result<(),
 pub(super) fn revoke_one(
     conn: &mut AnyConnection,
     family: FamilyId,
-    reason: &str,
+    reason: RevocationReason,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let updated = diesel::update(
@@ -62,7 +63,7 @@ pub(super) fn revoke_one(
     )
     .set((
         families::revoked_at.eq(to_db(now)),
-        families::revoked_reason.eq(reason),
+        families::revoked_reason.eq(reason.as_str()),
     ))
     .execute(conn)?;
     Ok(updated == 1)
@@ -80,13 +81,13 @@ pub(super) enum Owner {
 pub(super) fn revoke_all(
     conn: &mut AnyConnection,
     owner: Owner,
-    reason: &str,
+    reason: RevocationReason,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     let live = families::table.filter(families::revoked_at.is_null());
     let revoked = (
         families::revoked_at.eq(to_db(now)),
-        families::revoked_reason.eq(reason),
+        families::revoked_reason.eq(reason.as_str()),
     );
     let count = match owner {
         Owner::User(id) => diesel::update(live.filter(families::user_id.eq(id.to_string())))
@@ -200,7 +201,7 @@ impl Store {
     pub async fn revoke_family(
         &self,
         family: FamilyId,
-        reason: &'static str,
+        reason: RevocationReason,
         now: DateTime<Utc>,
         event: NewEvent,
     ) -> Result<bool, StoreError> {

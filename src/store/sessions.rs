@@ -63,6 +63,7 @@ impl Store {
                 return Ok(None);
             };
             Ok(Some(BrowserSession {
+                token: hash,
                 user: user.into_user()?.0,
                 csrf: CsrfToken::from_stored(csrf),
                 auth_time: from_db(auth_time),

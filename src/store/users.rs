@@ -5,7 +5,9 @@ use super::families::{self, Owner};
 use super::schema::{browser_sessions, users};
 use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
-use crate::domain::{NewEvent, PasswordHash, SessionTokenHash, User, UserId, Username};
+use crate::domain::{
+    NewEvent, PasswordHash, RevocationReason, SessionTokenHash, User, UserId, Username,
+};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -119,7 +121,12 @@ impl Store {
             if updated == 0 {
                 return Err(StoreError::NotFound);
             }
-            let revoked = families::revoke_all(conn, Owner::User(user), "password_changed", now)?;
+            let revoked = families::revoke_all(
+                conn,
+                Owner::User(user),
+                RevocationReason::PasswordChanged,
+                now,
+            )?;
             // Browser sessions opened with the old password end too, but for the one
             // that made the change.
             let kept = keep_session.as_ref().map_or("", |hash| hash.as_str());
@@ -187,7 +194,7 @@ impl Store {
             let revoked = if enabled {
                 0
             } else {
-                families::revoke_all(conn, Owner::User(user), "user_disabled", now)?
+                families::revoke_all(conn, Owner::User(user), RevocationReason::UserDisabled, now)?
             };
             events::insert(conn, &event, now)?;
             Ok(revoked)

@@ -5,7 +5,7 @@ use latchkey::domain::{
     ClientName, CodeChallenge, CodeVerifier, GrantTypes, Issuer, RedirectUri, Resource, Scope, Ttl,
     Username,
 };
-use latchkey::service::TokenRequest;
+use latchkey::http::extract::{Params, token_request};
 use latchkey::store::DatabaseUrl;
 use proptest::prelude::*;
 
@@ -25,8 +25,7 @@ proptest! {
         let _ = Issuer::parse(&input);
         let _ = GrantTypes::parse(&input);
         let _ = DatabaseUrl::parse(&input);
-        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(input.as_bytes()).into_owned().collect();
-        let _ = TokenRequest::parse(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()), None);
+        let _ = token_request(Some(&Params::parse(input.as_bytes())));
     }
 
     #[test]
@@ -35,7 +34,8 @@ proptest! {
         code in ".*", verifier in "[A-Za-z0-9._~-]{0,140}", scope in ".*", token in "[A-Za-z0-9_-]{0,50}",
     ) {
         let form = [("grant_type", grant.as_str()), ("code", &code), ("code_verifier", &verifier), ("scope", &scope), ("refresh_token", &token), ("resource", &code)];
-        let _ = TokenRequest::parse(|name| form.iter().find(|(k, _)| *k == name).map(|(_, v)| *v), None);
+        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let _ = token_request(Some(&Params::parse(body.as_bytes())));
     }
 
     #[test]

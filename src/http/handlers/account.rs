@@ -4,14 +4,15 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::login::see_other;
 use crate::domain::{BrowserSession, ClientId, FamilyId, Password};
-use crate::http::edge::SESSION_COOKIE;
 use crate::http::error::PageError;
+use crate::http::extract::{CurrentSession, Params};
 use crate::http::pages::{AccountPage, html};
-use crate::http::params::Params;
-use crate::http::session::CurrentSession;
+use crate::http::respond::see_other;
+use crate::http::routes;
 use crate::service::{ServiceError, Services};
+
+const NO_SUCH_APP: &str = "There is no such app on your account.";
 
 pub async fn page(
     req: HttpRequest,
@@ -19,7 +20,7 @@ pub async fn page(
     session: CurrentSession,
 ) -> Result<HttpResponse, PageError> {
     let Some(session) = session.0 else {
-        return Ok(see_other("/login?return_to=%2Faccount"));
+        return Ok(see_other(&routes::login_then(routes::ACCOUNT)));
     };
     let query = Params::parse(req.query_string().as_bytes());
     let notice = match query.get("done") {
@@ -38,12 +39,12 @@ pub async fn revoke_app(
     session: CurrentSession,
 ) -> Result<HttpResponse, PageError> {
     let session = session.verified(&Params::parse(&body))?;
-    let family = FamilyId::parse(&path).map_err(|_| not_found())?;
+    let family = FamilyId::parse(&path).map_err(|_| PageError::not_found(NO_SUCH_APP))?;
     services
         .revoke_own_app(session.user.id, family)
         .await
-        .map_err(|_| not_found())?;
-    Ok(see_other("/account?done=revoked"))
+        .map_err(PageError::unless_missing(NO_SUCH_APP))?;
+    Ok(see_other(&routes::account_done("revoked")))
 }
 
 pub async fn forget_consent(
@@ -53,35 +54,25 @@ pub async fn forget_consent(
     session: CurrentSession,
 ) -> Result<HttpResponse, PageError> {
     let session = session.verified(&Params::parse(&body))?;
-    let client = ClientId::parse(&path).map_err(|_| not_found())?;
+    let client = ClientId::parse(&path).map_err(|_| PageError::not_found(NO_SUCH_APP))?;
     services.forget_consent(session.user.id, client).await?;
-    Ok(see_other("/account?done=forgotten"))
+    Ok(see_other(&routes::account_done("forgotten")))
 }
 
 pub async fn change_password(
-    req: HttpRequest,
     body: Bytes,
     services: web::Data<Services>,
     session: CurrentSession,
 ) -> Result<HttpResponse, PageError> {
     let mut form = Params::parse(&body);
     let session = session.verified(&form)?;
-    let cookie = req
-        .cookie(SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
     let refusal = match checked_passwords(&mut form) {
         Err(message) => message,
-        Ok((current, new)) => {
-            match services
-                .change_own_password(&session, &cookie, current, new)
-                .await
-            {
-                Ok(_) => return Ok(see_other("/account?done=password")),
-                Err(ServiceError::Refused(message)) => format!("{message}."),
-                Err(other) => return Err(other.into()),
-            }
-        }
+        Ok((current, new)) => match services.change_own_password(&session, current, new).await {
+            Ok(_) => return Ok(see_other(&routes::account_done("password"))),
+            Err(ServiceError::Refused(message)) => format!("{message}."),
+            Err(other) => return Err(other.into()),
+        },
     };
     render(
         &services,
@@ -117,12 +108,4 @@ async fn render(
         status,
         &AccountPage::new(session, &overview, notice, error),
     ))
-}
-
-fn not_found() -> PageError {
-    PageError::new(
-        StatusCode::NOT_FOUND,
-        "Not found",
-        "There is no such app on your account.",
-    )
 }

@@ -2,13 +2,13 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::login::see_other;
 use crate::http::edge::Edge;
 use crate::http::error::PageError;
+use crate::http::extract::{CurrentSession, Params, authorization_request};
 use crate::http::pages::{ConsentPage, describe_scope, html};
-use crate::http::params::Params;
-use crate::http::session::CurrentSession;
-use crate::service::{AuthorizeError, AuthorizeParams, AuthorizeStep, Services};
+use crate::http::respond::see_other;
+use crate::http::routes;
+use crate::service::{AuthorizeError, AuthorizeStep, Services};
 
 /// The request parameters that travel through the consent form unchanged.
 const FORWARDED: [&str; 8] = [
@@ -31,7 +31,7 @@ pub async fn start(
 ) -> Result<HttpResponse, PageError> {
     let params = Params::parse(req.query_string().as_bytes());
     let checked = services
-        .check_authorization(&authorize_params(&params), &edge.issuer)
+        .check_authorization(authorization_request(&params), &edge.issuer)
         .await;
     let request = match checked {
         Ok(request) => request,
@@ -42,11 +42,8 @@ pub async fn start(
         .await?
     {
         AuthorizeStep::Login => {
-            let here = format!("/authorize?{}", req.query_string());
-            let target: String = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("return_to", &here)
-                .finish();
-            Ok(see_other(&format!("/login?{target}")))
+            let here = format!("{}?{}", routes::AUTHORIZE, req.query_string());
+            Ok(see_other(&routes::login_then(&here)))
         }
         AuthorizeStep::Redirect(url) => Ok(see_other(&url)),
         AuthorizeStep::Consent(request) => {
@@ -87,7 +84,7 @@ pub async fn decide(
     let form = Params::parse(&body);
     let session = session.verified(&form)?;
     let request = match services
-        .check_authorization(&authorize_params(&form), &edge.issuer)
+        .check_authorization(authorization_request(&form), &edge.issuer)
         .await
     {
         Ok(request) => request,
@@ -100,24 +97,9 @@ pub async fn decide(
     Ok(see_other(&url))
 }
 
-fn authorize_params(params: &Params) -> AuthorizeParams {
-    let get = |name: &str| params.get(name).map(str::to_owned);
-    AuthorizeParams {
-        response_type: get("response_type"),
-        client_id: get("client_id"),
-        redirect_uri: get("redirect_uri"),
-        scope: get("scope"),
-        state: get("state"),
-        code_challenge: get("code_challenge"),
-        code_challenge_method: get("code_challenge_method"),
-        resource: get("resource"),
-        repeated: params.repeated.clone(),
-    }
-}
-
 fn refusal(error: AuthorizeError) -> Result<HttpResponse, PageError> {
     match error {
-        AuthorizeError::Page(message) => Err(PageError::bad_request(message)),
+        AuthorizeError::Page(problem) => Err(PageError::bad_request(problem.message())),
         AuthorizeError::Redirect(url) => Ok(see_other(&url)),
         AuthorizeError::Service(error) => Err(error.into()),
     }

@@ -1,5 +1,4 @@
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use crate::http::ApiError;
@@ -13,6 +12,6 @@ pub async fn check(services: web::Data<Services>) -> Result<HttpResponse, ApiErr
         .json(json!({"status": "ok"})))
 }
 
-pub async fn not_found() -> HttpResponse {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").error_response()
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::no_such_endpoint())
 }

@@ -2,8 +2,8 @@ use actix_web::HttpResponse;
 use actix_web::web;
 
 use crate::http::edge::Edge;
+use crate::http::extract::CurrentSession;
 use crate::http::pages::HomePage;
-use crate::http::session::CurrentSession;
 
 pub async fn page(edge: web::Data<Edge>, session: CurrentSession) -> HomePage {
     HomePage {

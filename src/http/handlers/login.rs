@@ -5,9 +5,10 @@ use actix_web::{HttpRequest, HttpResponse};
 use crate::domain::{CsrfToken, Password};
 use crate::http::edge::{Edge, LOGIN_CSRF_COOKIE, SESSION_COOKIE, local_path};
 use crate::http::error::PageError;
+use crate::http::extract::{CurrentSession, Params};
 use crate::http::pages::{LoginPage, html};
-use crate::http::params::Params;
-use crate::http::session::CurrentSession;
+use crate::http::respond::see_other;
+use crate::http::routes;
 use crate::service::{LoginOutcome, Services};
 
 /// The login form's CSRF token lives in a cookie and in the form (double submit): there
@@ -65,13 +66,12 @@ pub async fn submit(
         Err(_) => LoginOutcome::Rejected,
     };
     Ok(match outcome {
-        LoginOutcome::LoggedIn { token, expires_at } => {
+        LoginOutcome::LoggedIn { token, lifetime } => {
             let mut response = see_other(&return_to);
-            let lifetime = (expires_at - chrono::Utc::now()).num_seconds().max(0);
             let _ = response.add_cookie(&edge.cookie(
                 SESSION_COOKIE,
                 token.expose().to_owned(),
-                lifetime,
+                lifetime.as_seconds(),
             ));
             let _ = response.add_cookie(&edge.expired_cookie(LOGIN_CSRF_COOKIE));
             response
@@ -96,20 +96,16 @@ pub async fn submit(
 /// `POST /logout`: ends the browser session at Latchkey (not the apps' refresh tokens).
 pub async fn logout(
     body: Bytes,
-    req: HttpRequest,
     services: web::Data<Services>,
     edge: web::Data<Edge>,
     session: CurrentSession,
 ) -> Result<HttpResponse, PageError> {
     let form = Params::parse(&body);
     if session.0.is_none() {
-        return Ok(see_other("/"));
+        return Ok(see_other(routes::HOME));
     }
-    session.verified(&form)?;
-    if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        services.log_out(cookie.value()).await?;
-    }
-    let mut response = see_other("/");
+    services.log_out(session.verified(&form)?).await?;
+    let mut response = see_other(routes::HOME);
     let _ = response.add_cookie(&edge.expired_cookie(SESSION_COOKIE));
     Ok(response)
 }
@@ -130,11 +126,4 @@ fn login_page(
             error,
         },
     )
-}
-
-/// 303: after a POST the browser must follow with a GET.
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", location))
-        .finish()
 }

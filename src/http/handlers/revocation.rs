@@ -4,26 +4,22 @@ use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::token::{no_store, not_a_form};
-use crate::http::client_auth::presented_client;
+use crate::domain::{ClientCredentials, PresentedToken};
 use crate::http::edge::Edge;
 use crate::http::error::ApiError;
-use crate::http::params::Params;
-use crate::service::{ErrorCode, OAuthError, PresentedClient, Services};
+use crate::http::extract::{Params, client_credentials, presented_token};
+use crate::http::respond::no_store;
+use crate::service::Services;
 
-/// The form and the client's credentials, or the standard error.
-fn read(req: &HttpRequest, body: &[u8]) -> Result<(Params, PresentedClient), ApiError> {
+/// The client's credentials and the token it names, or the standard error.
+fn read(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<(ClientCredentials, Option<PresentedToken>), ApiError> {
     let form = Params::form(req, body);
-    let presented = presented_client(req, form.as_ref().unwrap_or(&Params::default()))?;
-    let form = form.ok_or_else(|| ApiError::oauth(&not_a_form()))?;
-    if let Some(name) = &form.repeated {
-        let repeated = OAuthError::new(
-            ErrorCode::InvalidRequest,
-            format!("the {name} parameter is repeated"),
-        );
-        return Err(ApiError::oauth(&repeated));
-    }
-    Ok((form, presented))
+    let credentials = client_credentials(req, form.as_ref().unwrap_or(&Params::default()))?;
+    let token = presented_token(form.as_ref())?;
+    Ok((credentials, token))
 }
 
 pub async fn revoke(
@@ -32,10 +28,8 @@ pub async fn revoke(
     services: web::Data<Services>,
     edge: web::Data<Edge>,
 ) -> Result<HttpResponse, ApiError> {
-    let (form, presented) = read(&req, &body)?;
-    services
-        .revoke(&edge.issuer, presented, form.get("token"))
-        .await?;
+    let (credentials, token) = read(&req, &body)?;
+    services.revoke(&edge.issuer, &credentials, token).await?;
     // Section 2.2: 200 whether or not the token was known.
     Ok(no_store(HttpResponse::Ok()).finish())
 }
@@ -46,9 +40,9 @@ pub async fn introspect(
     services: web::Data<Services>,
     edge: web::Data<Edge>,
 ) -> Result<HttpResponse, ApiError> {
-    let (form, presented) = read(&req, &body)?;
+    let (credentials, token) = read(&req, &body)?;
     let answer = match services
-        .introspect(&edge.issuer, presented, form.get("token"))
+        .introspect(&edge.issuer, &credentials, token)
         .await?
     {
         None => json!({ "active": false }),

@@ -1,14 +1,13 @@
-use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use crate::http::client_auth::presented_client;
 use crate::http::edge::Edge;
 use crate::http::error::ApiError;
-use crate::http::params::Params;
+use crate::http::extract::{Params, client_credentials, token_request};
+use crate::http::respond::no_store;
 use crate::metrics::Metrics;
-use crate::service::{ErrorCode, OAuthError, Services, TokenRequest};
+use crate::service::Services;
 
 #[derive(Serialize)]
 struct TokenBody<'a> {
@@ -36,28 +35,33 @@ pub async fn issue(
         .filter(|g| ["authorization_code", "refresh_token", "client_credentials"].contains(g))
         .unwrap_or("other")
         .to_owned();
-    let outcome = issue_tokens(&req, form, &services, &edge).await;
+    let outcome = issue_tokens(&req, form.as_ref(), &services, &edge).await;
     metrics.grant(
         &grant,
-        outcome.as_ref().map_or_else(ApiError::code, |_| "success"),
+        outcome
+            .as_ref()
+            .map_or_else(|e| e.code().as_str(), |_| "success"),
     );
     outcome
 }
 
 async fn issue_tokens(
     req: &HttpRequest,
-    form: Option<Params>,
+    form: Option<&Params>,
     services: &Services,
     edge: &Edge,
 ) -> Result<HttpResponse, ApiError> {
-    let presented = presented_client(req, form.as_ref().unwrap_or(&Params::default()))?;
-    let request = match &form {
-        Some(form) => TokenRequest::parse(|name| form.get(name), form.repeated.as_deref()),
-        None => Err(not_a_form()),
+    let credentials = client_credentials(req, form.unwrap_or(&Params::default()))?;
+    let issued = match token_request(form) {
+        Ok(request) => services.token(&edge.issuer, &credentials, request).await?,
+        Err(unreadable) => {
+            return Err(services
+                .refuse_token_request(&credentials, unreadable)
+                .await
+                .into());
+        }
     };
-    let issued = services.token(&edge.issuer, presented, request).await?;
     let scope = issued.scope.to_string();
-    // RFC 6749 section 5.1: tokens must not be cached.
     Ok(no_store(HttpResponse::Ok()).json(TokenBody {
         access_token: &issued.access_token,
         token_type: "Bearer",
@@ -67,32 +71,7 @@ async fn issue_tokens(
     }))
 }
 
-pub fn not_a_form() -> OAuthError {
-    OAuthError::new(
-        ErrorCode::InvalidRequest,
-        "the body must be application/x-www-form-urlencoded",
-    )
-}
-
-pub fn no_store(mut response: actix_web::HttpResponseBuilder) -> actix_web::HttpResponseBuilder {
-    response
-        .insert_header(("Cache-Control", "no-store"))
-        .insert_header(("Pragma", "no-cache"));
-    response
-}
-
-/// Any other method on a JSON endpoint: 405 with a JSON body, never HTML.
-pub async fn method_not_allowed() -> HttpResponse {
-    use actix_web::ResponseError;
-    let mut response = ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "invalid_request",
-        "this endpoint accepts only POST",
-    )
-    .error_response();
-    response.headers_mut().insert(
-        actix_web::http::header::ALLOW,
-        actix_web::http::header::HeaderValue::from_static("POST"),
-    );
-    response
+/// Any other method on a JSON endpoint.
+pub async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::post_only())
 }

@@ -4,7 +4,8 @@ use askama::Template;
 
 use super::{describe_event, when};
 use crate::domain::{BrowserSession, Client, ClientSecret, EventKind, GrantType, User};
-use crate::http::params::Params;
+use crate::http::extract::Params;
+use crate::http::routes;
 use crate::service::EventsPage;
 
 pub struct ClientRow {
@@ -257,7 +258,7 @@ impl OneTimePasswordPage {
 
 pub struct EventRow {
     pub when: String,
-    pub kind: String,
+    pub kind: &'static str,
     pub what: &'static str,
     pub user: String,
     pub client: String,
@@ -278,14 +279,14 @@ pub struct AdminEventsPage {
 }
 
 impl AdminEventsPage {
-    pub fn new(session: &BrowserSession, page: &EventsPage, kind: Option<&str>) -> Self {
+    pub fn new(session: &BrowserSession, page: &EventsPage, kind: Option<EventKind>) -> Self {
+        let kind = kind.map(EventKind::as_str);
         let link = |number: i64| {
-            let mut query = url::form_urlencoded::Serializer::new(String::new());
-            if let Some(kind) = kind {
-                query.append_pair("kind", kind);
-            }
-            query.append_pair("page", &number.to_string());
-            format!("/admin/events?{}", query.finish())
+            let number = number.to_string();
+            let mut pairs: Vec<(&str, &str)> =
+                kind.map(|kind| ("kind", kind)).into_iter().collect();
+            pairs.push(("page", &number));
+            routes::with_query(routes::ADMIN_EVENTS, &pairs)
         };
         Self {
             me: session.user.username.to_string(),
@@ -297,8 +298,8 @@ impl AdminEventsPage {
                 .iter()
                 .map(|event| EventRow {
                     when: when(event.occurred_at),
-                    kind: event.kind.clone(),
-                    what: describe_event(&event.kind),
+                    kind: event.kind.as_str(),
+                    what: describe_event(event.kind),
                     user: event.username.clone().unwrap_or_default(),
                     client: event.client_id.clone().unwrap_or_default(),
                     ip: event.ip.clone().unwrap_or_default(),

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{DateTime, Utc};
 
-use crate::domain::BrowserSession;
+use crate::domain::{BrowserSession, EventKind};
 use crate::service::AccountOverview;
 
 /// Renders a page with a status of our choosing.
@@ -144,7 +144,7 @@ impl<'a> AccountPage<'a> {
                 .iter()
                 .map(|event| EventRow {
                     when: when(event.occurred_at),
-                    what: describe_event(&event.kind),
+                    what: describe_event(event.kind),
                     detail: event.detail.clone(),
                 })
                 .collect(),
@@ -157,19 +157,26 @@ pub(crate) fn when(at: DateTime<Utc>) -> String {
 }
 
 /// A security event in words a person understands.
-pub fn describe_event(kind: &str) -> &'static str {
+pub fn describe_event(kind: EventKind) -> &'static str {
     match kind {
-        "refresh_token_reuse_detected" => {
+        EventKind::RefreshTokenReuseDetected => {
             "A replayed refresh token ended an app's session (possible theft)"
         }
-        "authorization_code_replayed" => "A reused authorization code ended an app's session",
-        "password_changed" => "Your password was changed",
-        "user_disabled" => "Your account was disabled",
-        "user_enabled" => "Your account was enabled",
-        "user_created" => "Your account was created",
-        "families_revoked" => "An app's access was revoked",
-        "login_failed" => "A sign-in with a wrong password",
-        _ => "Other security event",
+        EventKind::AuthorizationCodeReplayed => {
+            "A reused authorization code ended an app's session"
+        }
+        EventKind::PasswordChanged => "Your password was changed",
+        EventKind::UserDisabled => "Your account was disabled",
+        EventKind::UserEnabled => "Your account was enabled",
+        EventKind::UserCreated => "Your account was created",
+        EventKind::FamiliesRevoked => "An app's access was revoked",
+        EventKind::LoginFailed => "A sign-in with a wrong password",
+        EventKind::ClientCreated
+        | EventKind::ClientSecretRotated
+        | EventKind::ClientDisabled
+        | EventKind::ClientEnabled
+        | EventKind::SigningKeyRotated
+        | EventKind::AdminChanged => "Other security event",
     }
 }
 

@@ -1,13 +1,13 @@
 //! RFC 6749 section 4.1.3 with PKCE (RFC 7636 section 4.6).
 
 use super::super::access_token::Subject;
-use super::super::{ServiceError, Services, pkce};
+use super::super::{ServiceError, Services};
 use super::{TokenResponse, invalid_grant, refreshes};
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    AuthorizationCode, AuthorizationCodeHash, Client, CodeVerifier, EventKind, FamilyId, Issuer,
-    NewEvent, RefreshToken,
+    AuthorizationCode, AuthorizationCodeHash, Client, CodeVerifier, EventKind, FamilyId,
+    GivenRedirect, Issuer, NewEvent, RefreshToken,
 };
 use crate::store::{NewFamily, Redemption, StoredCode};
 
@@ -17,7 +17,7 @@ impl Services {
         issuer: &Issuer,
         client: &Client,
         code: AuthorizationCode,
-        redirect_uri: Option<String>,
+        redirect_uri: GivenRedirect,
         verifier: CodeVerifier,
     ) -> Result<TokenResponse, ServiceError> {
         let now = self.clock.now();
@@ -43,15 +43,16 @@ impl Services {
         // their values MUST be identical." A client with one registered URI may have left
         // it out of both.
         let redirect_ok = match redirect_uri {
-            Some(given) => given == stored.redirect_uri.as_str(),
-            None => client.redirect_uris.len() == 1,
+            GivenRedirect::Uri(given) => given == stored.redirect_uri,
+            GivenRedirect::Invalid => false,
+            GivenRedirect::Absent => client.redirect_uris.len() == 1,
         };
         if !redirect_ok {
             return Err(invalid_grant(
                 "redirect_uri does not match the authorization request",
             ));
         }
-        if !pkce::verifier_matches(&stored.challenge, &verifier) {
+        if !stored.challenge.admits(&verifier) {
             return Err(invalid_grant(
                 "the code_verifier does not match the code_challenge",
             ));

@@ -2,10 +2,9 @@
 //! (section 4.4.3: "A refresh token SHOULD NOT be included").
 
 use super::super::access_token::Subject;
-use super::super::oauth_error::{ErrorCode, OAuthError};
 use super::super::{ServiceError, Services};
 use super::TokenResponse;
-use crate::domain::{Client, Issuer, Resource, Scope};
+use crate::domain::{Client, ErrorCode, Issuer, OAuthError, Resource, Scope};
 
 impl Services {
     pub(super) fn client_credentials(
@@ -16,9 +15,7 @@ impl Services {
         resource: Option<Resource>,
     ) -> Result<TokenResponse, ServiceError> {
         if !client.enabled || client.is_public() {
-            return Err(
-                OAuthError::new(ErrorCode::InvalidClient, "client authentication failed").into(),
-            );
+            return Err(OAuthError::client_authentication_failed().into());
         }
         let scope = scope.unwrap_or_else(|| client.scopes.clone());
         if !scope.narrows(&client.scopes) {

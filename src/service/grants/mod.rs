@@ -8,13 +8,14 @@ mod client_credentials;
 mod refresh_token;
 mod request;
 
-pub use client_auth::PresentedClient;
 pub(super) use refresh_token::is_live_token;
 pub use request::TokenRequest;
 
-use super::oauth_error::{ErrorCode, OAuthError};
 use super::{ServiceError, Services};
-use crate::domain::{Client, GrantType, GrantTypes, Issuer, RefreshToken, Scope};
+use crate::domain::{
+    Client, ClientCredentials, ErrorCode, GrantType, GrantTypes, Issuer, OAuthError, RefreshToken,
+    Scope,
+};
 
 /// A successful token response (RFC 6749 section 5.1).
 #[derive(Debug)]
@@ -30,45 +31,53 @@ impl Services {
     pub async fn token(
         &self,
         issuer: &Issuer,
-        presented: PresentedClient,
-        request: Result<TokenRequest, OAuthError>,
+        credentials: &ClientCredentials,
+        request: TokenRequest,
     ) -> Result<TokenResponse, ServiceError> {
         match request {
             // The refresh grant authenticates the client in its own trip to the database.
-            Ok(TokenRequest::RefreshToken { token, scope }) => {
-                self.refresh(issuer, presented, token, scope).await
+            TokenRequest::RefreshToken { token, scope } => {
+                self.refresh(issuer, credentials, token, scope).await
             }
-            Ok(TokenRequest::AuthorizationCode {
+            TokenRequest::AuthorizationCode {
                 code,
                 redirect_uri,
                 verifier,
-            }) => {
+            } => {
                 let client = self
-                    .client_for(presented, GrantType::AuthorizationCode)
+                    .client_for(credentials, GrantType::AuthorizationCode)
                     .await?;
                 self.exchange_code(issuer, &client, code, redirect_uri, verifier)
                     .await
             }
-            Ok(TokenRequest::ClientCredentials { scope, resource }) => {
+            TokenRequest::ClientCredentials { scope, resource } => {
                 let client = self
-                    .client_for(presented, GrantType::ClientCredentials)
+                    .client_for(credentials, GrantType::ClientCredentials)
                     .await?;
                 self.client_credentials(issuer, &client, scope, resource)
             }
-            // A client that fails to authenticate learns only that.
-            Err(error) => {
-                self.authenticate_client(presented).await?;
-                Err(error.into())
-            }
+        }
+    }
+
+    /// The answer to a token request the edge could not read: a client that fails to
+    /// authenticate learns only that.
+    pub async fn refuse_token_request(
+        &self,
+        credentials: &ClientCredentials,
+        unreadable: OAuthError,
+    ) -> ServiceError {
+        match self.authenticate_client(credentials).await {
+            Ok(_) => unreadable.into(),
+            Err(refused) => refused,
         }
     }
 
     async fn client_for(
         &self,
-        presented: PresentedClient,
+        credentials: &ClientCredentials,
         grant: GrantType,
     ) -> Result<Client, ServiceError> {
-        let client = self.authenticate_client(presented).await?;
+        let client = self.authenticate_client(credentials).await?;
         allow_grant(&client.grant_types, grant)?;
         Ok(client)
     }

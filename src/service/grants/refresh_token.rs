@@ -7,13 +7,12 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::super::access_token::Subject;
-use super::super::oauth_error::{ErrorCode, OAuthError};
 use super::super::{ServiceError, Services};
-use super::client_auth::{PresentedClient, verify_credentials};
+use super::client_auth::verify_credentials;
 use super::{TokenResponse, allow_grant, invalid_grant};
 use crate::domain::{
-    ClientId, EventKind, GrantType, Issuer, NewEvent, PresentedRefreshToken, RefreshTokenHash,
-    Scope, StoredRefreshToken,
+    ClientCredentials, ClientId, ErrorCode, EventKind, GrantType, Issuer, NewEvent, OAuthError,
+    PresentedRefreshToken, RefreshTokenHash, RevocationReason, Scope, StoredRefreshToken,
 };
 use crate::store::{Applied, RotationWrite, StoredFamily};
 
@@ -196,11 +195,11 @@ impl Services {
     pub(super) async fn refresh(
         &self,
         issuer: &Issuer,
-        presented_client: PresentedClient,
+        credentials: &ClientCredentials,
         token: PresentedRefreshToken,
         scope: Option<Scope>,
     ) -> Result<TokenResponse, ServiceError> {
-        let client_id = presented_client.client_id()?;
+        let client_id = credentials.id;
         let replacement = token.successor();
         let mut attempt = RefreshAttempt {
             client: client_id,
@@ -215,7 +214,7 @@ impl Services {
         let lookup = token.lookup();
         for _ in 0..ATTEMPTS {
             let (client, family) = self.store.load_refresh(client_id, lookup.clone()).await?;
-            let client = verify_credentials(client, |c| &c.kind, &presented_client)?;
+            let client = verify_credentials(client, |c| &c.kind, credentials)?;
             allow_grant(&client.grant_types, GrantType::RefreshToken)?;
             let Some(family) = family else {
                 return Err(Refusal::Unknown.into());
@@ -261,7 +260,12 @@ impl Services {
             .detail(detail);
         let revoked = self
             .store
-            .revoke_family(family.id, "refresh_token_reuse", self.clock.now(), event)
+            .revoke_family(
+                family.id,
+                RevocationReason::RefreshTokenReuse,
+                self.clock.now(),
+                event,
+            )
             .await;
         match revoked {
             Ok(_) => {

@@ -7,9 +7,10 @@ pub mod users;
 
 use actix_web::HttpResponse;
 
-use super::login::see_other;
-use crate::http::session::Admin;
+use crate::http::extract::Admin;
+use crate::http::respond::see_other;
+use crate::http::routes;
 
 pub async fn home(_admin: Admin) -> HttpResponse {
-    see_other("/admin/clients")
+    see_other(routes::ADMIN_CLIENTS)
 }

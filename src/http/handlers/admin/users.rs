@@ -4,11 +4,13 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use crate::domain::{Password, Username};
 use crate::http::error::PageError;
-use crate::http::handlers::login::see_other;
+use crate::http::extract::{Admin, Params};
 use crate::http::pages::{AdminUsersPage, OneTimePasswordPage, html};
-use crate::http::params::Params;
-use crate::http::session::Admin;
+use crate::http::respond::see_other;
+use crate::http::routes;
 use crate::service::{ServiceError, Services};
+
+const NO_SUCH_USER: &str = "There is no such user.";
 
 pub async fn list(
     req: HttpRequest,
@@ -43,7 +45,7 @@ pub async fn create(
         (Err(e), _) | (_, Err(e)) => Err(e.into()),
     };
     match outcome {
-        Ok(()) => Ok(see_other("/admin/users")),
+        Ok(()) => Ok(see_other(routes::ADMIN_USERS)),
         Err(
             error @ (ServiceError::Invalid(_)
             | ServiceError::Conflict(_)
@@ -70,7 +72,7 @@ pub async fn act(
 ) -> Result<HttpResponse, PageError> {
     let session = admin.verified(&Params::parse(&body))?;
     let (name, action) = path.into_inner();
-    let not_found = || PageError::new(StatusCode::NOT_FOUND, "Not found", "There is no such user.");
+    let not_found = || PageError::not_found(NO_SUCH_USER);
     let username = Username::parse(&name).map_err(|_| not_found())?;
     let outcome = match action.as_str() {
         "disable" => services
@@ -84,10 +86,7 @@ pub async fn act(
             let password = services
                 .reset_password(&username)
                 .await
-                .map_err(|e| match e {
-                    ServiceError::NotFound(_) => not_found(),
-                    other => other.into(),
-                })?;
+                .map_err(PageError::unless_missing(NO_SUCH_USER))?;
             return Ok(html(
                 StatusCode::OK,
                 &OneTimePasswordPage::new(&session, username.as_str(), password.expose()),
@@ -96,7 +95,7 @@ pub async fn act(
         _ => return Err(not_found()),
     };
     match outcome {
-        Ok(()) => Ok(see_other("/admin/users")),
+        Ok(()) => Ok(see_other(routes::ADMIN_USERS)),
         Err(ServiceError::NotFound(_)) => Err(not_found()),
         Err(ServiceError::Refused(why)) => {
             let users = services.list_users().await?;

@@ -2,7 +2,9 @@ use std::fmt;
 
 use thiserror::Error;
 
-/// The error codes of RFC 6749 sections 4.1.2.1 and 5.2, RFC 7009, RFC 8707.
+/// Every error code Latchkey answers with: those of RFC 6749 sections 4.1.2.1 and 5.2,
+/// RFC 7009 and RFC 8707, and two of its own for what no RFC names (an unknown path, a
+/// name already taken). The one vocabulary from the rules to the response body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     InvalidRequest,
@@ -15,6 +17,10 @@ pub enum ErrorCode {
     InvalidScope,
     InvalidTarget,
     AccessDenied,
+    ServerError,
+    TemporarilyUnavailable,
+    NotFound,
+    Conflict,
 }
 
 impl ErrorCode {
@@ -30,6 +36,10 @@ impl ErrorCode {
             ErrorCode::InvalidScope => "invalid_scope",
             ErrorCode::InvalidTarget => "invalid_target",
             ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::ServerError => "server_error",
+            ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
         }
     }
 }
@@ -55,5 +65,11 @@ impl OAuthError {
             code,
             description: description.into(),
         }
+    }
+
+    /// The one answer to every failed client authentication, whatever failed: an unknown
+    /// client and a wrong secret look the same.
+    pub fn client_authentication_failed() -> Self {
+        OAuthError::new(ErrorCode::InvalidClient, "client authentication failed")
     }
 }

@@ -4,10 +4,10 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use super::edge::SESSION_COOKIE;
-use super::error::PageError;
 use super::params::Params;
-use crate::domain::BrowserSession;
+use crate::domain::{BrowserSession, SessionToken};
+use crate::http::edge::SESSION_COOKIE;
+use crate::http::error::PageError;
 use crate::service::Services;
 
 /// The browser's session at Latchkey, if its cookie names a live one.
@@ -32,12 +32,15 @@ impl FromRequest for CurrentSession {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let services = req.app_data::<web::Data<Services>>().cloned();
-        let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        // A cookie that is not the shape we issue names no session.
+        let token = req
+            .cookie(SESSION_COOKIE)
+            .and_then(|cookie| SessionToken::parse(cookie.value()).ok());
         Box::pin(async move {
-            let (Some(services), Some(cookie)) = (services, cookie) else {
+            let (Some(services), Some(token)) = (services, token) else {
                 return Ok(CurrentSession(None));
             };
-            Ok(CurrentSession(services.current_session(&cookie).await?))
+            Ok(CurrentSession(services.current_session(&token).await?))
         })
     }
 }

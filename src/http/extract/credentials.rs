@@ -1,45 +1,47 @@
-//! Reading client credentials off a token request: HTTP Basic (`client_secret_basic`),
-//! the form body (`client_secret_post`), or a bare `client_id` (`none`, public clients).
+//! Reading client credentials off a request: HTTP Basic (`client_secret_basic`), the form
+//! body (`client_secret_post`), or a bare `client_id` (`none`, public clients).
 
 use actix_web::HttpRequest;
-use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::error::ApiError;
 use super::params::Params;
-use crate::service::PresentedClient;
+use crate::domain::{ClientCredentials, ClientId, ErrorCode, OAuthError, PresentedSecret};
 
-pub fn presented_client(req: &HttpRequest, form: &Params) -> Result<PresentedClient, ApiError> {
+/// The client's id and secret, from the one method it used. Without an id, or with one
+/// that cannot name a client, the request cannot be authenticated: `invalid_client`.
+pub fn client_credentials(
+    req: &HttpRequest,
+    form: &Params,
+) -> Result<ClientCredentials, OAuthError> {
     let body_id = form.get("client_id");
     let body_secret = form.get("client_secret");
-    let Some(header) = req.headers().get(AUTHORIZATION) else {
-        return Ok(PresentedClient {
-            client_id: body_id.map(str::to_owned),
-            secret: body_secret.map(str::to_owned),
-        });
+    let (id, secret) = match req.headers().get(AUTHORIZATION) {
+        None => (body_id.map(str::to_owned), body_secret.map(str::to_owned)),
+        Some(header) => {
+            let (id, secret) = header.to_str().ok().and_then(parse_basic).ok_or_else(|| {
+                invalid_client("the Authorization header is not valid HTTP Basic")
+            })?;
+            // RFC 6749 section 2.3: "The client MUST NOT use more than one authentication
+            // method in each request."
+            if body_secret.is_some() {
+                return Err(invalid_request(
+                    "use one client authentication method, not two",
+                ));
+            }
+            if body_id.is_some_and(|body| body != id) {
+                return Err(invalid_request(
+                    "client_id differs from the Authorization header",
+                ));
+            }
+            (Some(id), Some(secret))
+        }
     };
-    let (id, secret) = header
-        .to_str()
-        .ok()
-        .and_then(parse_basic)
-        .ok_or_else(|| invalid_client("the Authorization header is not valid HTTP Basic"))?;
-    // RFC 6749 section 2.3: "The client MUST NOT use more than one authentication
-    // method in each request."
-    if body_secret.is_some() {
-        return Err(invalid_request(
-            "use one client authentication method, not two",
-        ));
-    }
-    if body_id.is_some_and(|body| body != id) {
-        return Err(invalid_request(
-            "client_id differs from the Authorization header",
-        ));
-    }
-    Ok(PresentedClient {
-        client_id: Some(id),
-        secret: Some(secret),
+    let id = id.ok_or_else(|| invalid_client("client authentication is required"))?;
+    Ok(ClientCredentials {
+        id: ClientId::parse(&id).map_err(|_| OAuthError::client_authentication_failed())?,
+        secret: secret.as_deref().map(PresentedSecret::parse),
     })
 }
 
@@ -62,12 +64,12 @@ fn form_decode(text: &str) -> Option<String> {
         .map(|decoded| decoded.into_owned())
 }
 
-fn invalid_client(why: &str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_client", why)
+fn invalid_client(why: &str) -> OAuthError {
+    OAuthError::new(ErrorCode::InvalidClient, why)
 }
 
-fn invalid_request(why: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", why)
+fn invalid_request(why: &str) -> OAuthError {
+    OAuthError::new(ErrorCode::InvalidRequest, why)
 }
 
 #[cfg(test)]

@@ -1,0 +1,134 @@
+//! `GET /authorize`'s query (and the consent form that carries it back) read into an
+//! `AuthorizationRequest` (RFC 6749 section 4.1.1, RFC 7636 section 4.3, RFC 8707).
+
+use super::params::Params;
+use crate::domain::{
+    ClientId, CodeChallenge, ErrorCode, GivenRedirect, OAuthError, Resource, Scope,
+};
+use crate::service::{AuthorizationRequest, NOT_THIS_RESOURCE, Requested, Target, Unredirectable};
+
+const MAX_STATE: usize = 1024;
+
+pub fn authorization_request(params: &Params) -> AuthorizationRequest {
+    AuthorizationRequest {
+        target: target(params),
+        state: params.get("state").map(str::to_owned),
+        code_flow: code_flow(params),
+        details: details(params),
+    }
+}
+
+fn target(params: &Params) -> Result<Target, Unredirectable> {
+    if matches!(
+        params.repeated.as_deref(),
+        Some("client_id" | "redirect_uri")
+    ) {
+        return Err(Unredirectable::RepeatedTarget);
+    }
+    let client_id = params.get("client_id").ok_or(Unredirectable::NoClient)?;
+    Ok(Target {
+        client_id: ClientId::parse(client_id).map_err(|_| Unredirectable::UnknownClient)?,
+        redirect_uri: GivenRedirect::parse(params.get("redirect_uri")),
+    })
+}
+
+fn code_flow(params: &Params) -> Result<(), OAuthError> {
+    let invalid = |why: &str| OAuthError::new(ErrorCode::InvalidRequest, why);
+    if let Some(name) = &params.repeated {
+        return Err(invalid(&format!("the {name} parameter is repeated")));
+    }
+    if params.get("state").is_some_and(|s| s.len() > MAX_STATE) {
+        return Err(invalid("state is longer than 1024 characters"));
+    }
+    match params.get("response_type") {
+        Some("code") => Ok(()),
+        None => Err(invalid("response_type is missing")),
+        Some(_) => Err(OAuthError::new(
+            ErrorCode::UnsupportedResponseType,
+            "only response_type=code is supported",
+        )),
+    }
+}
+
+fn details(params: &Params) -> Result<Requested, OAuthError> {
+    let challenge = CodeChallenge::from_request(
+        params.get("code_challenge_method"),
+        params.get("code_challenge"),
+    )?;
+    let scope = params
+        .get("scope")
+        .map(Scope::parse)
+        .transpose()
+        .map_err(|e| OAuthError::new(ErrorCode::InvalidScope, e.to_string()))?;
+    let resource = params
+        .get("resource")
+        .map(Resource::parse)
+        .transpose()
+        .map_err(|_| OAuthError::new(ErrorCode::InvalidTarget, NOT_THIS_RESOURCE));
+    Ok(Requested {
+        challenge,
+        scope,
+        resource,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    fn read(query: &str) -> AuthorizationRequest {
+        authorization_request(&Params::parse(query.as_bytes()))
+    }
+
+    #[test]
+    fn the_client_and_its_redirect_uri_stand_apart() {
+        let id = ClientId::generate();
+        let request = read(&format!(
+            "client_id={id}&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&response_type=code\
+             &code_challenge={CHALLENGE}&code_challenge_method=S256&scope=a+b&state=xyz"
+        ));
+        let target = request.target.unwrap();
+        assert_eq!(target.client_id, id);
+        assert!(matches!(target.redirect_uri, GivenRedirect::Uri(_)));
+        assert_eq!(request.state.as_deref(), Some("xyz"));
+        assert!(request.code_flow.is_ok());
+        let details = request.details.unwrap();
+        assert_eq!(details.scope.unwrap().to_string(), "a b");
+        assert!(matches!(details.resource, Ok(None)));
+    }
+
+    #[test]
+    fn each_problem_waits_for_its_stage() {
+        assert_eq!(read("").target.unwrap_err(), Unredirectable::NoClient);
+        assert_eq!(
+            read("client_id=a&client_id=b").target.unwrap_err(),
+            Unredirectable::RepeatedTarget
+        );
+        assert_eq!(
+            read("client_id=%00").target.unwrap_err(),
+            Unredirectable::UnknownClient
+        );
+        let id = ClientId::generate();
+        let request = read(&format!("client_id={id}&response_type=token&resource=%%"));
+        assert!(request.target.is_ok());
+        assert_eq!(
+            request.code_flow.unwrap_err().code,
+            ErrorCode::UnsupportedResponseType
+        );
+        assert_eq!(
+            request.details.unwrap_err().code,
+            ErrorCode::InvalidRequest,
+            "PKCE is required"
+        );
+        let request = read(&format!(
+            "client_id={id}&response_type=code&code_challenge={CHALLENGE}\
+             &code_challenge_method=S256&resource=not-a-uri"
+        ));
+        assert_eq!(
+            request.details.unwrap().resource.unwrap_err().code,
+            ErrorCode::InvalidTarget
+        );
+    }
+}

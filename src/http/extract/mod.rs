@@ -1,0 +1,16 @@
+//! Reading requests: each protocol's parameters, cookies and headers become domain types
+//! here, once, so that nothing past the handlers sees a form, a cookie or a header.
+
+mod authorize;
+mod credentials;
+mod params;
+mod registration;
+mod session;
+mod token;
+
+pub use authorize::authorization_request;
+pub use credentials::client_credentials;
+pub use params::Params;
+pub use registration::client_registration;
+pub use session::{Admin, CurrentSession};
+pub use token::{not_a_form, presented_token, token_request};
