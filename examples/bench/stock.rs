@@ -2,7 +2,8 @@
 //! run measures the token endpoint with realistic tables rather than empty ones. Goes
 //! through the store's public API; the server may run meanwhile.
 
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
+use latchkey::clock::{Clock, SystemClock};
 use latchkey::domain::{ClientId, FamilyId, RefreshToken, Scope, UserId};
 use latchkey::store::{NewFamily, Store};
 
@@ -22,7 +23,7 @@ pub async fn families(
     let mut live_tokens = Vec::new();
     let mut done = 0;
     while done < count {
-        let now = Utc::now();
+        let now = SystemClock.now();
         let size = BATCH.min(count - done);
         let mut batch = Vec::with_capacity(size);
         for i in done..done + size {

@@ -38,6 +38,8 @@ async fn main() -> std::io::Result<()> {
         api: env_or("APP_API", "http://127.0.0.1:8081"),
     };
     let listener = TcpListener::bind(&bind)?;
+    // This program's own clock: it is a separate app and reads the time once, here.
+    #[expect(clippy::disallowed_methods, reason = "the app's one wall-clock read")]
     let now: app::Now = Arc::new(|| chrono::Utc::now().timestamp());
     let server = app::start(config, listener, now)
         .await

@@ -203,11 +203,12 @@ fn generate_key(alg: SigningAlg, now: DateTime<Utc>) -> Result<SigningKey, Servi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::{Clock, SystemClock};
 
     #[test]
     fn generates_a_key_and_jwk_for_each_algorithm() {
         for alg in SigningAlg::ALL {
-            let key = generate_key(alg, Utc::now()).unwrap();
+            let key = generate_key(alg, SystemClock.now()).unwrap();
             let jwk: serde_json::Value = serde_json::from_str(&key.public_jwk).unwrap();
             assert_eq!(jwk["alg"], alg.as_str());
             assert_eq!(jwk["kid"], key.id.to_string());

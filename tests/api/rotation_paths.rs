@@ -7,10 +7,11 @@
 
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, SqliteConnection};
 use futures_util::future::join_all;
+use latchkey::clock::{Clock, SystemClock};
 use latchkey::domain::{PresentedRefreshToken, Secret};
 use latchkey::store::DatabaseUrl;
 
@@ -56,7 +57,9 @@ fn family_of(app: &TestApp, token: &str) -> String {
 
 /// A moment as both databases read a `TIMESTAMP` literal.
 pub fn db_time(delta: TimeDelta) -> String {
-    (Utc::now() + delta).format("%Y-%m-%d %H:%M:%S").to_string()
+    (SystemClock.now() + delta)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// A family three generations old: its tokens, oldest first.
