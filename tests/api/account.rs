@@ -1,7 +1,9 @@
 //! The account page: apps, consents, password, events.
 
-use crate::browser::{ClientSpec, PASSWORD, hidden_field, location, oauth_error, tokens};
+use crate::browser::{hidden_field, location};
+use crate::fixtures::{ClientSpec, PASSWORD};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{authorize_path, oauth_error, pkce, tokens};
 use crate::on_both_backends;
 
 async fn the_account_page_revokes_an_app_that_a_refresh_then_finds_dead(backend: Backend) {
@@ -79,9 +81,9 @@ async fn consents_can_be_forgotten(backend: Backend) {
         )
         .await;
     assert_eq!(location(&response), "/account?done=forgotten");
-    let (_, challenge) = crate::browser::pkce();
+    let (_, challenge) = pkce();
     let again = browser
-        .get(&crate::browser::authorize_path(&client.id, &challenge, &[]))
+        .get(&authorize_path(&client.id, &challenge, &[]))
         .await;
     assert_eq!(again.status(), 200, "the consent page again");
 }

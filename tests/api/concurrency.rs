@@ -4,8 +4,9 @@
 
 use futures_util::future::join_all;
 
-use crate::browser::{ClientSpec, TestClient, tokens};
+use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 const ROUNDS: usize = 8;

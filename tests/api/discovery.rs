@@ -1,7 +1,8 @@
 //! RFC 8414 metadata, /metrics and the request id.
 
-use crate::browser::{ClientSpec, tokens};
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 async fn metadata_names_every_endpoint(backend: Backend) {

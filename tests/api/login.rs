@@ -1,7 +1,9 @@
 //! The login and logout pages: CSRF, failures that reveal nothing, throttling, sessions.
 
-use crate::browser::{ClientSpec, PASSWORD, authorize_path, hidden_field, location, pkce};
+use crate::browser::{hidden_field, location};
+use crate::fixtures::{ClientSpec, PASSWORD};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{authorize_path, pkce};
 use crate::on_both_backends;
 
 async fn login_needs_the_csrf_cookie_and_field(backend: Backend) {

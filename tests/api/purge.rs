@@ -6,8 +6,9 @@ use latchkey::clock::Clock;
 use latchkey::domain::{ClientId, FamilyId, RefreshToken, Scope, Username};
 use latchkey::store::{NewFamily, PoolOptions, Store};
 
-use crate::browser::{ClientSpec, oauth_error, tokens};
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 /// More than one purge chunk (1,000 families), so that the loop over chunks is covered.

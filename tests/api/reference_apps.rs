@@ -13,8 +13,10 @@ use std::sync::Arc;
 use chrono::TimeDelta;
 use latchkey::clock::Clock;
 
-use crate::browser::{Browser, ClientSpec, TestClient, hidden_field, location, tokens};
+use crate::browser::{Browser, hidden_field, location};
+use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, ServerGuard, TestApp, http_client};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 /// Latchkey, the notes API and the notes app, wired together as in the README.

@@ -5,7 +5,7 @@
 
 use chrono::TimeDelta;
 
-use crate::browser::PASSWORD;
+use crate::fixtures::PASSWORD;
 use crate::helpers::Backend;
 use crate::on_both_backends;
 use crate::reference_apps::Deployment;

@@ -2,8 +2,9 @@
 
 use chrono::TimeDelta;
 
-use crate::browser::{ClientSpec, TestClient, Tokens, oauth_error, tokens};
+use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::{Tokens, oauth_error, tokens};
 use crate::on_both_backends;
 
 async fn setup(backend: Backend, settings: &[&str]) -> (TestApp, TestClient) {

@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-use crate::browser::{ClientSpec, TestClient, oauth_error, tokens};
+use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 async fn post(

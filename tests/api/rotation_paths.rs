@@ -14,8 +14,9 @@ use futures_util::future::join_all;
 use latchkey::domain::{PresentedRefreshToken, Secret};
 use latchkey::store::DatabaseUrl;
 
-use crate::browser::{ClientSpec, TestClient, tokens};
+use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,9 @@
 //! No token, code, secret or password the server handled appears in anything it logged
 //! (at debug level) or in a dump of its database.
 
-use crate::browser::{ClientSpec, PASSWORD, TestClient, tokens};
+use crate::fixtures::{ClientSpec, PASSWORD, REDIRECT, TestClient};
 use crate::helpers::{Backend, ServeProcess, TestApp};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 async fn no_secret_reaches_the_log_or_the_database(backend: Backend) {
@@ -48,7 +49,7 @@ async fn no_secret_reaches_the_log_or_the_database(backend: Backend) {
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code.as_str()),
-        ("redirect_uri", crate::browser::REDIRECT),
+        ("redirect_uri", REDIRECT),
         ("code_verifier", verifier.as_str()),
     ];
     let first = tokens(client.token_at(&base, &form).await).await;

@@ -4,8 +4,9 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
 use serde_json::Value;
 
-use crate::browser::{ClientSpec, REDIRECT, TestClient, oauth_error, tokens};
+use crate::fixtures::{ClientSpec, REDIRECT, TestClient};
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 /// Verifies an access token the way a resource server does: with the JWKS, offline.

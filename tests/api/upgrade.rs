@@ -5,8 +5,9 @@
 use chrono::TimeDelta;
 use latchkey::domain::Secret;
 
-use crate::browser::{ClientSpec, tokens};
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 use crate::refresh::{count, refused};
 use crate::rotation_paths::db_time;
