@@ -91,12 +91,7 @@ async fn consents_can_be_forgotten(backend: Backend) {
 async fn changing_the_password_revokes_every_app_and_other_sessions(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let issued = browser.tokens(&client, "alice").await;
     let elsewhere = app.browser();
@@ -165,12 +160,7 @@ async fn changing_the_password_revokes_every_app_and_other_sessions(backend: Bac
 async fn the_account_page_shows_a_detected_reuse(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let old = browser.tokens(&client, "alice").await.refresh.unwrap();
     tokens(client.refresh(&app, &old).await).await;

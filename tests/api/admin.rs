@@ -246,12 +246,7 @@ async fn users_are_managed_from_the_console(backend: Backend) {
     );
 
     // Carol signs in to an app, then is disabled: her refresh token dies.
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..Default::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let carol = app.browser();
     assert_eq!(
         carol
@@ -351,12 +346,7 @@ async fn users_are_managed_from_the_console(backend: Backend) {
 async fn security_events_are_listed_and_filtered(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..Default::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let old = app
         .browser()
         .tokens(&client, "alice")

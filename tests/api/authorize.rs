@@ -121,13 +121,7 @@ async fn consent_is_remembered_per_scope_set(backend: Backend) {
 async fn skip_consent_clients_get_a_code_right_after_login(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("carol").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            public: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent().public()).await;
     let (_, challenge) = pkce();
     let browser = app.browser();
     let start = authorize_path(&client.id, &challenge, &[]);
@@ -220,13 +214,7 @@ async fn bad_requests_redirect_with_an_error(backend: Backend) {
             ..ClientSpec::default()
         })
         .await;
-    let no_code_grant = app
-        .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
-            ..ClientSpec::default()
-        })
-        .await;
+    let no_code_grant = app.client(ClientSpec::client_credentials()).await;
     let (_, challenge) = pkce();
     let browser = app.browser();
     browser.log_in("erin").await;

@@ -36,12 +36,7 @@ async fn race(client: &TestClient, addresses: &[String], token: &str) -> usize {
 }
 
 async fn rounds(app: &TestApp, addresses: &[String]) {
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     for round in 0..ROUNDS {
         let token = browser.tokens(&client, "alice").await.refresh.unwrap();
@@ -77,12 +72,7 @@ async fn concurrent_refreshes_of_one_token_succeed_once(backend: Backend) {
 async fn concurrent_redemptions_of_one_code_succeed_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     for round in 0..ROUNDS {
         let (code, verifier) = browser.code(&client, "alice", &[]).await;
@@ -112,12 +102,7 @@ async fn concurrent_refreshes_within_the_grace_keep_one_live_token(backend: Back
     )
     .await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let token = app
         .browser()
         .tokens(&client, "alice")
@@ -140,12 +125,7 @@ async fn concurrent_refreshes_within_the_grace_keep_one_live_token(backend: Back
 async fn refreshes_racing_revocation_and_a_password_change_leave_nothing_alive(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let alice = latchkey::domain::Username::parse("alice").unwrap();
     for round in 0..ROUNDS {

@@ -24,12 +24,7 @@ async fn rotations_acknowledged_before_a_kill_survive_it(backend: Backend) {
     // database to the real binary.
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let mut held = Vec::new();
     for _ in 0..FAMILIES {

@@ -42,6 +42,34 @@ impl Default for ClientSpec<'_> {
     }
 }
 
+impl ClientSpec<'_> {
+    /// The default client, trusted to skip the consent page: a code comes right after
+    /// login.
+    pub fn skip_consent() -> Self {
+        Self {
+            skip_consent: true,
+            ..Self::default()
+        }
+    }
+
+    /// A machine client: the client_credentials grant only, so no redirect URI.
+    pub fn client_credentials() -> Self {
+        Self {
+            grants: "client_credentials",
+            redirect_uris: &[],
+            ..Self::default()
+        }
+    }
+
+    /// The same client, public: no secret, `client_id` in the body.
+    pub fn public(self) -> Self {
+        Self {
+            public: true,
+            ..self
+        }
+    }
+}
+
 impl TestApp {
     /// An account named `name` with [`PASSWORD`].
     pub async fn user(&self, name: &str) {

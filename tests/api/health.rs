@@ -84,13 +84,7 @@ async fn healthz_answers_503_when_postgres_is_gone() {
             .status(),
         200
     );
-    let client = app
-        .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::client_credentials()).await;
     app.db.drop_now();
     let response = app.http.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(response.status(), 503);

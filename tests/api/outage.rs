@@ -80,12 +80,7 @@ async fn a_postgres_outage_is_503_and_latchkey_recovers_by_itself() {
     db.url_text = url.to_string();
     let app = TestApp::spawn_on(db, &[]).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let mut refresh = app
         .browser()
         .tokens(&client, "alice")

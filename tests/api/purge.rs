@@ -17,12 +17,7 @@ const STOCKED: usize = 2_500;
 async fn purge_removes_expired_families_and_keeps_live_ones(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let old = app
         .browser()
         .tokens(&client, "alice")

@@ -47,13 +47,7 @@ impl Deployment {
                 ..ClientSpec::default()
             })
             .await;
-        let introspector = latchkey
-            .client(ClientSpec {
-                grants: "client_credentials",
-                redirect_uris: &[],
-                ..ClientSpec::default()
-            })
-            .await;
+        let introspector = latchkey.client(ClientSpec::client_credentials()).await;
         let clock = Arc::clone(&latchkey.clock);
         let now = Arc::new(move || clock.now().timestamp());
 

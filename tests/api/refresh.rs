@@ -10,12 +10,7 @@ use crate::on_both_backends;
 async fn setup(backend: Backend, settings: &[&str]) -> (TestApp, TestClient) {
     let app = TestApp::spawn_on(TestDatabase::create(backend), settings).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     (app, client)
 }
 
@@ -327,12 +322,7 @@ async fn disabled_users_and_clients_and_password_changes_end_refresh(backend: Ba
     app.services.set_password(&alice, &password).await.unwrap();
     assert_eq!(refused(&app, &client, &token).await, "invalid_grant");
 
-    let second = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let second = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let response = browser
         .submit_login("/login", "alice", "a whole new password")

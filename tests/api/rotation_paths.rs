@@ -336,11 +336,7 @@ async fn every_case(backend: Backend, together: bool) {
     app.user("bob").await;
     let mut clients = Vec::new();
     for _ in 0..3 {
-        let spec = ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        };
-        clients.push(app.client(spec).await);
+        clients.push(app.client(ClientSpec::skip_consent()).await);
     }
     let cases = prepare(&app, &clients).await;
     let before: Vec<_> = cases

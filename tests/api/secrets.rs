@@ -11,19 +11,8 @@ async fn no_secret_reaches_the_log_or_the_database(backend: Backend) {
     // log at debug level.
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
-    let machine = app
-        .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
+    let machine = app.client(ClientSpec::client_credentials()).await;
     let serve = ServeProcess::start(&app.db.url_text, &[]).await;
     let base = serve.address.clone();
     let mut browser = app.browser();

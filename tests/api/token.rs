@@ -96,12 +96,7 @@ async fn every_signing_algorithm_verifies_against_the_jwks(backend: Backend) {
     let mut db: TestDatabase = db;
     for alg in ["EdDSA", "RS256", "ES256"] {
         let app = TestApp::spawn_on(db, &["--signing-alg", alg]).await;
-        let client = app
-            .client(ClientSpec {
-                skip_consent: true,
-                ..ClientSpec::default()
-            })
-            .await;
+        let client = app.client(ClientSpec::skip_consent()).await;
         let issued = app.browser().tokens(&client, "alice").await;
         assert_eq!(
             decode_header(&issued.access).unwrap().alg,
@@ -221,19 +216,8 @@ async fn a_code_is_checked_against_its_request(backend: Backend) {
 async fn clients_authenticate_by_basic_post_or_none(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let confidential = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
-    let public = app
-        .client(ClientSpec {
-            skip_consent: true,
-            public: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let confidential = app.client(ClientSpec::skip_consent()).await;
+    let public = app.client(ClientSpec::skip_consent().public()).await;
     let browser = app.browser();
     let secret = confidential.secret.clone().unwrap();
 
@@ -327,11 +311,9 @@ async fn client_credentials_issue_an_access_token_for_the_client(backend: Backen
     let app = TestApp::spawn(backend).await;
     let machine = app
         .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
             scope: "reports audit",
             resources: &["https://api.example.com"],
-            ..ClientSpec::default()
+            ..ClientSpec::client_credentials()
         })
         .await;
     let issued = tokens(

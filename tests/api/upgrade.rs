@@ -74,12 +74,7 @@ fn family_before_handles(db: &TestDatabase, user: &str, client: &str) -> [String
 async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let TestApp { db, server, .. } = app;
     drop(server);
     downgrade(&db, backend);
