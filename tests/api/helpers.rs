@@ -143,6 +143,12 @@ impl TestDatabase {
         rows.into_iter().next().and_then(|row| row.value)
     }
 
+    /// How many rows a `FROM ... [WHERE ...]` clause selects.
+    pub fn count(&self, from_where: &str) -> i64 {
+        let query = format!("SELECT CAST(COUNT(*) AS TEXT) AS value {from_where}");
+        self.text(&query).unwrap().parse().unwrap()
+    }
+
     /// Makes the database unreachable for a running server (PostgreSQL only: an embedded
     /// SQLite file cannot go away underneath its process in the same way).
     pub fn drop_now(&self) {

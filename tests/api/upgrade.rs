@@ -9,7 +9,7 @@ use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp, TestDatabase};
 use crate::oauth::tokens;
 use crate::on_both_backends;
-use crate::refresh::{count, refused};
+use crate::refresh::refused;
 use crate::rotation_paths::db_time;
 
 const HANDLES_MIGRATION: &str = "20261202000001";
@@ -87,12 +87,11 @@ async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backe
     // The new release migrates on start.
     let app = TestApp::spawn_on(db, &[]).await;
     assert_eq!(
-        count(
-            &app,
+        app.db.count(
             "FROM refresh_token_families WHERE current_hash IS NOT NULL \
              AND previous_hash IS NOT NULL AND handle_hash IS NULL"
         ),
-        "2",
+        2,
         "current and previous tokens moved into the family rows"
     );
 
@@ -107,11 +106,9 @@ async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backe
         .refresh
         .unwrap();
     assert_eq!(
-        count(
-            &app,
-            "FROM refresh_token_families WHERE generation = 5 AND handle_hash IS NOT NULL"
-        ),
-        "1"
+        app.db
+            .count("FROM refresh_token_families WHERE generation = 5 AND handle_hash IS NOT NULL"),
+        1
     );
     // A token from before the upgrade, rotated before it: theft, as it was.
     assert_eq!(refused(&app, &client, &a1).await, "invalid_grant");
@@ -126,25 +123,21 @@ async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backe
     assert_eq!(refused(&app, &client, &b3).await, "invalid_grant");
     assert_eq!(refused(&app, &client, &b1).await, "invalid_grant");
     assert_eq!(
-        count(
-            &app,
-            "FROM security_events WHERE kind = 'refresh_token_reuse_detected'"
-        ),
-        "2",
+        app.db
+            .count("FROM security_events WHERE kind = 'refresh_token_reuse_detected'"),
+        2,
         "one detection per family; replays into a revoked family are refused quietly"
     );
     assert_eq!(
-        count(
-            &app,
-            "FROM refresh_token_families WHERE revoked_reason = 'refresh_token_reuse'"
-        ),
-        "2"
+        app.db
+            .count("FROM refresh_token_families WHERE revoked_reason = 'refresh_token_reuse'"),
+        2
     );
 
     // purge takes the kept tokens with their families once those expire.
     app.clock.advance(TimeDelta::days(31));
     app.services.purge().await.unwrap();
-    assert_eq!(count(&app, "FROM legacy_refresh_tokens"), "0");
+    assert_eq!(app.db.count("FROM legacy_refresh_tokens"), 0);
 }
 
 on_both_backends!(families_from_before_handles_keep_rotating_and_still_detect_reuse);
