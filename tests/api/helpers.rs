@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use clap::Parser;
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use latchkey::app::App;
 use latchkey::clock::ManualClock;
 use latchkey::config::Settings;
@@ -61,6 +61,13 @@ pub fn postgres_configured() -> bool {
     set
 }
 
+/// A connection to either backend, for what a test reads or writes behind the server.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
 /// A database of its own for one test, removed when the test ends.
 pub struct TestDatabase {
     pub url: DatabaseUrl,
@@ -108,19 +115,24 @@ impl TestDatabase {
         }
     }
 
+    /// A connection of the test's own, beside the server's pool.
+    pub fn connect(&self) -> AnyConnection {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                AnyConnection::Sqlite(SqliteConnection::establish(path.to_str().unwrap()).unwrap())
+            }
+            DatabaseUrl::Postgres(url) => {
+                AnyConnection::Postgres(PgConnection::establish(url).unwrap())
+            }
+        }
+    }
+
     /// Runs SQL straight against the test database, for checks the HTTP API does not show
     /// (and cannot, by design: stored hashes, revocation columns).
     pub fn sql(&self, query: &str) {
-        match &self.url {
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-                diesel::sql_query(query).execute(&mut conn).unwrap();
-            }
-            DatabaseUrl::Postgres(url) => {
-                let mut conn = PgConnection::establish(url).unwrap();
-                diesel::sql_query(query).execute(&mut conn).unwrap();
-            }
-        }
+        diesel::sql_query(query)
+            .execute(&mut self.connect())
+            .unwrap();
     }
 
     /// One text column of the first row of `query`, selected `AS value`.
@@ -130,16 +142,7 @@ impl TestDatabase {
             #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
             value: Option<String>,
         }
-        let rows: Vec<Row> = match &self.url {
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-                diesel::sql_query(query).load(&mut conn).unwrap()
-            }
-            DatabaseUrl::Postgres(url) => {
-                let mut conn = PgConnection::establish(url).unwrap();
-                diesel::sql_query(query).load(&mut conn).unwrap()
-            }
-        };
+        let rows: Vec<Row> = diesel::sql_query(query).load(&mut self.connect()).unwrap();
         rows.into_iter().next().and_then(|row| row.value)
     }
 
@@ -147,6 +150,14 @@ impl TestDatabase {
     pub fn count(&self, from_where: &str) -> i64 {
         let query = format!("SELECT CAST(COUNT(*) AS TEXT) AS value {from_where}");
         self.text(&query).unwrap().parse().unwrap()
+    }
+
+    /// The id of the account with this user name.
+    pub fn user_id(&self, username: &str) -> String {
+        self.text(&format!(
+            "SELECT id AS value FROM users WHERE username = '{username}'"
+        ))
+        .unwrap()
     }
 
     /// Makes the database unreachable for a running server (PostgreSQL only: an embedded
@@ -194,9 +205,7 @@ fn drop_postgres(admin_url: &str, name: &str) {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
-            drop_postgres(admin_url, name);
-        }
+        self.drop_now();
     }
 }
 
@@ -255,17 +264,15 @@ impl TestApp {
         let admin_password = app
             .take_first_admin()
             .map(|admin| admin.password.expose().to_owned());
-        let address = format!("http://127.0.0.1:{}", app.port());
         let services = app.services().clone();
-        let handle = app.handle();
-        tokio::spawn(app.run_until_stopped());
+        let (address, server) = start(app);
         TestApp {
             address,
             http: http_client(),
             clock,
             services,
             admin_password,
-            server: ServerGuard(handle),
+            server,
             db,
         }
     }
@@ -281,14 +288,17 @@ impl TestApp {
         let app = App::build(&settings, &self.db.url, self.clock.clone())
             .await
             .unwrap();
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let handle = app.handle();
-        tokio::spawn(app.run_until_stopped());
-        Instance {
-            address,
-            _server: ServerGuard(handle),
-        }
+        let (address, _server) = start(app);
+        Instance { address, _server }
     }
+}
+
+/// Runs a built server in the background: its address, and the guard that stops it.
+fn start(app: App) -> (String, ServerGuard) {
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let server = ServerGuard(app.handle());
+    tokio::spawn(app.run_until_stopped());
+    (address, server)
 }
 
 /// Another server process's worth of Latchkey on a test's database.

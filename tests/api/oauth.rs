@@ -82,16 +82,17 @@ impl TestClient {
 
     /// Exchanges a code with its verifier.
     pub async fn exchange(&self, app: &TestApp, code: &str, verifier: &str) -> Response {
-        self.token(
-            app,
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", REDIRECT),
-                ("code_verifier", verifier),
-            ],
-        )
-        .await
+        self.exchange_at(&app.address, code, verifier).await
+    }
+
+    pub async fn exchange_at(&self, address: &str, code: &str, verifier: &str) -> Response {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+        ];
+        self.token_at(address, &form).await
     }
 }
 
@@ -119,6 +120,13 @@ pub async fn oauth_error(response: Response) -> (u16, String) {
     (status, body["error"].as_str().unwrap().to_owned())
 }
 
+/// Presents a refresh token that must be refused with a 400; returns the error code.
+pub async fn refused(app: &TestApp, client: &TestClient, token: &str) -> String {
+    let (status, error) = oauth_error(client.refresh(app, token).await).await;
+    assert_eq!(status, 400);
+    error
+}
+
 impl Browser {
     /// A fresh code for `client` (PKCE), with its verifier.
     pub async fn code(
@@ -140,12 +148,6 @@ impl Browser {
     /// A fresh family: code flow and exchange.
     pub async fn tokens(&self, client: &TestClient, username: &str) -> Tokens {
         let (code, verifier) = self.code(client, username, &[]).await;
-        let form = [
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", verifier.as_str()),
-        ];
-        tokens(client.token_at(&self.base, &form).await).await
+        tokens(client.exchange_at(&self.base, &code, &verifier).await).await
     }
 }

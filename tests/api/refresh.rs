@@ -4,7 +4,7 @@ use chrono::TimeDelta;
 
 use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, TestApp, TestDatabase};
-use crate::oauth::{Tokens, oauth_error, tokens};
+use crate::oauth::{Tokens, oauth_error, refused, tokens};
 use crate::on_both_backends;
 
 async fn setup(backend: Backend, settings: &[&str]) -> (TestApp, TestClient) {
@@ -16,12 +16,6 @@ async fn setup(backend: Backend, settings: &[&str]) -> (TestApp, TestClient) {
 
 async fn refresh_ok(app: &TestApp, client: &TestClient, token: &str) -> Tokens {
     tokens(client.refresh(app, token).await).await
-}
-
-pub async fn refused(app: &TestApp, client: &TestClient, token: &str) -> String {
-    let (status, error) = oauth_error(client.refresh(app, token).await).await;
-    assert_eq!(status, 400);
-    error
 }
 
 /// Steps 4 and 6: every refresh rotates; presenting a retired token (grace off) revokes

@@ -55,11 +55,7 @@ async fn code_exchange_returns_a_verifiable_jwt_and_a_refresh_token(backend: Bac
     );
 
     let claims = verify(&app, &issued.access, &app.address).await;
-    let user_id = app
-        .db
-        .text("SELECT id AS value FROM users WHERE username = 'alice'")
-        .unwrap();
-    assert_eq!(claims["sub"], user_id);
+    assert_eq!(claims["sub"], app.db.user_id("alice"));
     assert_eq!(claims["client_id"], client.id);
     assert_eq!(claims["scope"], "read");
     assert_eq!(

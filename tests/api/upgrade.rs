@@ -7,9 +7,8 @@ use latchkey::domain::Secret;
 
 use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp, TestDatabase};
-use crate::oauth::tokens;
+use crate::oauth::{refused, tokens};
 use crate::on_both_backends;
-use crate::refresh::refused;
 use crate::rotation_paths::db_time;
 
 const HANDLES_MIGRATION: &str = "20261202000001";
@@ -78,9 +77,7 @@ async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backe
     let TestApp { db, server, .. } = app;
     drop(server);
     downgrade(&db, backend);
-    let user = db
-        .text("SELECT id AS value FROM users WHERE username = 'alice'")
-        .unwrap();
+    let user = db.user_id("alice");
     let [a1, _a2, a3] = family_before_handles(&db, &user, &client.id);
     let [b1, b2, b3] = family_before_handles(&db, &user, &client.id);
 
