@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
+use crate::binary::ServeProcess;
 use crate::fixtures::{ClientSpec, TestClient};
-use crate::helpers::{Backend, ServeProcess, TestApp};
+use crate::helpers::{Backend, TestApp};
 use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 

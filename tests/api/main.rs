@@ -5,6 +5,7 @@
 // This whole crate is tests: failing loudly is what it is for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod binary;
 mod browser;
 mod fixtures;
 mod helpers;

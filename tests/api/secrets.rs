@@ -1,8 +1,9 @@
 //! No token, code, secret or password the server handled appears in anything it logged
 //! (at debug level) or in a dump of its database.
 
+use crate::binary::ServeProcess;
 use crate::fixtures::{ClientSpec, PASSWORD, REDIRECT, TestClient};
-use crate::helpers::{Backend, ServeProcess, TestApp};
+use crate::helpers::{Backend, TestApp};
 use crate::oauth::tokens;
 use crate::on_both_backends;
 
