@@ -1,7 +1,9 @@
 //! The account page: apps, consents, password, events.
 
-use crate::browser::{ClientSpec, PASSWORD, hidden_field, location, oauth_error, tokens};
+use crate::browser::{hidden_field, location};
+use crate::fixtures::{ClientSpec, PASSWORD};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{authorize_path, oauth_error, pkce, tokens};
 use crate::on_both_backends;
 
 async fn the_account_page_revokes_an_app_that_a_refresh_then_finds_dead(backend: Backend) {
@@ -79,9 +81,9 @@ async fn consents_can_be_forgotten(backend: Backend) {
         )
         .await;
     assert_eq!(location(&response), "/account?done=forgotten");
-    let (_, challenge) = crate::browser::pkce();
+    let (_, challenge) = pkce();
     let again = browser
-        .get(&crate::browser::authorize_path(&client.id, &challenge, &[]))
+        .get(&authorize_path(&client.id, &challenge, &[]))
         .await;
     assert_eq!(again.status(), 200, "the consent page again");
 }
@@ -89,12 +91,7 @@ async fn consents_can_be_forgotten(backend: Backend) {
 async fn changing_the_password_revokes_every_app_and_other_sessions(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let issued = browser.tokens(&client, "alice").await;
     let elsewhere = app.browser();
@@ -153,9 +150,8 @@ async fn changing_the_password_revokes_every_app_and_other_sessions(backend: Bac
     );
     let app_count = app
         .db
-        .text("SELECT CAST(COUNT(*) AS TEXT) AS value FROM refresh_token_families WHERE revoked_reason = 'password_changed'")
-        .unwrap();
-    assert_eq!(app_count, "1");
+        .count("FROM refresh_token_families WHERE revoked_reason = 'password_changed'");
+    assert_eq!(app_count, 1);
     let html = browser.get("/account").await.text().await.unwrap();
     assert!(html.contains("Your password was changed"), "{html}");
 }
@@ -163,12 +159,7 @@ async fn changing_the_password_revokes_every_app_and_other_sessions(backend: Bac
 async fn the_account_page_shows_a_detected_reuse(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let old = browser.tokens(&client, "alice").await.refresh.unwrap();
     tokens(client.refresh(&app, &old).await).await;

@@ -1,7 +1,9 @@
 //! The admin console, driven through its forms as an admin's browser would.
 
-use crate::browser::{Browser, TestClient, hidden_field, location, oauth_error, tokens};
+use crate::browser::{Browser, hidden_field, location};
+use crate::fixtures::{ClientSpec, REDIRECT, TestClient};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 /// The value of the read-only field with this id (credentials pages).
@@ -34,7 +36,7 @@ async fn clients_registered_through_the_console_complete_a_code_flow(backend: Ba
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
     let (admin, csrf) = admin(&app).await;
-    let redirect = crate::browser::REDIRECT;
+    let redirect = REDIRECT;
 
     let page = register(
         &admin,
@@ -244,12 +246,7 @@ async fn users_are_managed_from_the_console(backend: Backend) {
     );
 
     // Carol signs in to an app, then is disabled: her refresh token dies.
-    let client = app
-        .client(crate::browser::ClientSpec {
-            skip_consent: true,
-            ..Default::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let carol = app.browser();
     assert_eq!(
         carol
@@ -349,12 +346,7 @@ async fn users_are_managed_from_the_console(backend: Backend) {
 async fn security_events_are_listed_and_filtered(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(crate::browser::ClientSpec {
-            skip_consent: true,
-            ..Default::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let old = app
         .browser()
         .tokens(&client, "alice")
@@ -401,7 +393,7 @@ async fn security_events_are_listed_and_filtered(backend: Backend) {
 async fn only_admins_reach_the_console(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("mallory").await;
-    let client = app.client(crate::browser::ClientSpec::default()).await;
+    let client = app.client(ClientSpec::default()).await;
     let user = app.browser();
     user.log_in("mallory").await;
     let csrf = hidden_field(&user.get("/").await.text().await.unwrap(), "csrf_token");

@@ -1,8 +1,10 @@
 //! The browser side of the authorization-code flow (RFC 6749 section 4.1, RFC 7636,
 //! RFC 9207), as a user's browser drives it.
 
-use crate::browser::{ClientSpec, REDIRECT, authorize_path, location, pkce, query_of};
+use crate::browser::{hidden_field, location};
+use crate::fixtures::{ClientSpec, PASSWORD, REDIRECT};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{authorize_path, pkce, query_of};
 use crate::on_both_backends;
 
 async fn code_flow_through_login_and_consent(backend: Backend) {
@@ -19,9 +21,7 @@ async fn code_flow_through_login_and_consent(backend: Backend) {
     let login = location(&response);
     assert!(login.starts_with("/login?return_to="), "{login}");
 
-    let response = browser
-        .submit_login(&login, "alice", crate::browser::PASSWORD)
-        .await;
+    let response = browser.submit_login(&login, "alice", PASSWORD).await;
     assert_eq!(response.status(), 303);
     let cookie = response
         .headers()
@@ -121,20 +121,12 @@ async fn consent_is_remembered_per_scope_set(backend: Backend) {
 async fn skip_consent_clients_get_a_code_right_after_login(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("carol").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            public: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent().public()).await;
     let (_, challenge) = pkce();
     let browser = app.browser();
     let start = authorize_path(&client.id, &challenge, &[]);
     let login = location(&browser.get(&start).await);
-    let response = browser
-        .submit_login(&login, "carol", crate::browser::PASSWORD)
-        .await;
+    let response = browser.submit_login(&login, "carol", PASSWORD).await;
     let response = browser.get(&location(&response)).await;
     assert_eq!(response.status(), 303);
     assert!(query_of(&location(&response)).contains_key("code"));
@@ -222,13 +214,7 @@ async fn bad_requests_redirect_with_an_error(backend: Backend) {
             ..ClientSpec::default()
         })
         .await;
-    let no_code_grant = app
-        .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
-            ..ClientSpec::default()
-        })
-        .await;
+    let no_code_grant = app.client(ClientSpec::client_credentials()).await;
     let (_, challenge) = pkce();
     let browser = app.browser();
     browser.log_in("erin").await;
@@ -324,10 +310,7 @@ async fn consent_post_needs_the_session_csrf_token(backend: Backend) {
         .text()
         .await
         .unwrap();
-    let forged = html.replace(
-        &crate::browser::hidden_field(&html, "csrf_token"),
-        "forged-token",
-    );
+    let forged = html.replace(&hidden_field(&html, "csrf_token"), "forged-token");
     let response = browser.decide(&forged, "approve").await;
     assert_eq!(response.status(), 403);
     assert!(response.headers().get("location").is_none());

@@ -1,87 +1,12 @@
-//! A user's browser and a third-party client, driving the code flow over plain HTTP.
+//! A user's browser: it keeps its cookies, reads the pages it is shown, signs in and
+//! answers consent pages.
 
-use aws_lc_rs::digest::{SHA256, digest};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use latchkey::domain::{ClientName, GrantTypes, Password, RedirectUri, Resource, Scope, Username};
-use latchkey::service::ClientRegistration;
 use reqwest::Response;
 
+use crate::fixtures::PASSWORD;
 use crate::helpers::{TestApp, http_client};
 
-pub const REDIRECT: &str = "https://app.example.com/callback";
-pub const PASSWORD: &str = "correct horse battery staple";
-
-/// A registered client as its developer knows it.
-#[derive(Debug, Clone)]
-pub struct TestClient {
-    pub id: String,
-    pub secret: Option<String>,
-}
-
-/// Options for registering a client in a test.
-pub struct ClientSpec<'a> {
-    pub public: bool,
-    pub skip_consent: bool,
-    pub scope: &'a str,
-    pub grants: &'a str,
-    pub redirect_uris: &'a [&'a str],
-    pub resources: &'a [&'a str],
-}
-
-impl Default for ClientSpec<'_> {
-    fn default() -> Self {
-        Self {
-            public: false,
-            skip_consent: false,
-            scope: "read write",
-            grants: "authorization_code refresh_token",
-            redirect_uris: &[REDIRECT],
-            resources: &[],
-        }
-    }
-}
-
 impl TestApp {
-    pub async fn user(&self, name: &str) {
-        self.services
-            .create_user(
-                Username::parse(name).unwrap(),
-                &Password::new_choice(PASSWORD.into()).unwrap(),
-                false,
-            )
-            .await
-            .unwrap();
-    }
-
-    pub async fn client(&self, spec: ClientSpec<'_>) -> TestClient {
-        let registered = self
-            .services
-            .register_client(ClientRegistration {
-                name: ClientName::parse("Test App").unwrap(),
-                redirect_uris: spec
-                    .redirect_uris
-                    .iter()
-                    .map(|u| RedirectUri::parse(u).unwrap())
-                    .collect(),
-                public: spec.public,
-                grant_types: GrantTypes::parse(spec.grants).unwrap(),
-                scopes: Scope::parse(spec.scope).unwrap(),
-                resources: spec
-                    .resources
-                    .iter()
-                    .map(|r| Resource::parse(r).unwrap())
-                    .collect(),
-                skip_consent: spec.skip_consent,
-            })
-            .await
-            .unwrap();
-        TestClient {
-            id: registered.client.id.to_string(),
-            secret: registered.secret.map(|s| s.expose().to_owned()),
-        }
-    }
-
     /// A fresh browser (its own cookie jar).
     pub fn browser(&self) -> Browser {
         self.browser_at(&self.address)
@@ -96,29 +21,7 @@ impl TestApp {
     }
 }
 
-/// A PKCE pair (RFC 7636): the verifier the client keeps and the S256 challenge it sends.
-pub fn pkce() -> (String, String) {
-    let verifier = URL_SAFE_NO_PAD.encode(latchkey::domain::random_bytes::<32>());
-    let challenge = URL_SAFE_NO_PAD.encode(digest(&SHA256, verifier.as_bytes()).as_ref());
-    (verifier, challenge)
-}
-
-/// The path and query of an authorization request with PKCE and a state.
-pub fn authorize_path(client_id: &str, challenge: &str, extra: &[(&str, &str)]) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    query
-        .append_pair("response_type", "code")
-        .append_pair("client_id", client_id)
-        .append_pair("redirect_uri", REDIRECT)
-        .append_pair("state", "xyz-state")
-        .append_pair("code_challenge", challenge)
-        .append_pair("code_challenge_method", "S256");
-    for (name, value) in extra {
-        query.append_pair(name, value);
-    }
-    format!("/authorize?{}", query.finish())
-}
-
+/// Where a redirect sends the browser.
 pub fn location(response: &Response) -> String {
     response
         .headers()
@@ -127,15 +30,6 @@ pub fn location(response: &Response) -> String {
         .to_str()
         .unwrap()
         .to_owned()
-}
-
-/// The query parameters of a redirect to the client.
-pub fn query_of(url: &str) -> std::collections::HashMap<String, String> {
-    url::Url::parse(url)
-        .unwrap()
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
 }
 
 /// The value of a hidden form field in a page.
@@ -273,112 +167,5 @@ impl Browser {
         }
         assert_eq!(response.status(), 303);
         location(&response)
-    }
-}
-
-/// A token response, as a client reads it.
-#[derive(Debug, Clone)]
-pub struct Tokens {
-    pub access: String,
-    pub refresh: Option<String>,
-    pub body: serde_json::Value,
-}
-
-impl TestClient {
-    /// POSTs a token request with this client's credentials: HTTP Basic for a
-    /// confidential client, `client_id` in the body for a public one.
-    pub async fn token(&self, app: &TestApp, form: &[(&str, &str)]) -> Response {
-        self.token_at(&app.address, form).await
-    }
-
-    pub async fn token_at(&self, address: &str, form: &[(&str, &str)]) -> Response {
-        let mut form: Vec<(&str, &str)> = form.to_vec();
-        let http = http_client();
-        let mut request = http.post(format!("{address}/token"));
-        match &self.secret {
-            Some(secret) => request = request.basic_auth(&self.id, Some(secret)),
-            None => form.push(("client_id", &self.id)),
-        }
-        request.form(&form).send().await.unwrap()
-    }
-
-    pub async fn refresh(&self, app: &TestApp, refresh_token: &str) -> Response {
-        self.token(
-            app,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", refresh_token),
-            ],
-        )
-        .await
-    }
-
-    /// Exchanges a code with its verifier.
-    pub async fn exchange(&self, app: &TestApp, code: &str, verifier: &str) -> Response {
-        self.token(
-            app,
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", REDIRECT),
-                ("code_verifier", verifier),
-            ],
-        )
-        .await
-    }
-}
-
-/// Reads a successful token response.
-pub async fn tokens(response: Response) -> Tokens {
-    let status = response.status();
-    let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    Tokens {
-        access: body["access_token"].as_str().unwrap().to_owned(),
-        refresh: body["refresh_token"].as_str().map(str::to_owned),
-        body,
-    }
-}
-
-/// Reads an error response: its status and RFC 6749 error code.
-pub async fn oauth_error(response: Response) -> (u16, String) {
-    let status = response.status().as_u16();
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/json",
-        "errors are JSON"
-    );
-    let body: serde_json::Value = response.json().await.unwrap();
-    (status, body["error"].as_str().unwrap().to_owned())
-}
-
-impl Browser {
-    /// A fresh code for `client` (PKCE), with its verifier.
-    pub async fn code(
-        &self,
-        client: &TestClient,
-        username: &str,
-        extra: &[(&str, &str)],
-    ) -> (String, String) {
-        let (verifier, challenge) = pkce();
-        let redirect = self
-            .authorize(&authorize_path(&client.id, &challenge, extra), username)
-            .await;
-        let code = query_of(&redirect)
-            .remove("code")
-            .unwrap_or_else(|| panic!("no code in {redirect}"));
-        (code, verifier)
-    }
-
-    /// A fresh family: code flow and exchange.
-    pub async fn tokens(&self, client: &TestClient, username: &str) -> Tokens {
-        let (code, verifier) = self.code(client, username, &[]).await;
-        let form = [
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", verifier.as_str()),
-        ];
-        tokens(client.token_at(&self.base, &form).await).await
     }
 }

@@ -1,4 +1,5 @@
-use crate::helpers::{Backend, TestDatabase, latchkey};
+use crate::binary::latchkey;
+use crate::helpers::{Backend, TestDatabase};
 use crate::on_both_backends;
 
 async fn clients_round_trip_through_the_cli(backend: Backend) {

@@ -1,4 +1,5 @@
-use crate::helpers::{Backend, TestApp, latchkey};
+use crate::binary::latchkey;
+use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
 
 async fn keys_rotate_and_the_old_key_stays_published(backend: Backend) {

@@ -1,4 +1,5 @@
-use crate::helpers::{Backend, TestDatabase, latchkey};
+use crate::binary::latchkey;
+use crate::helpers::{Backend, TestDatabase};
 use crate::on_both_backends;
 
 async fn users_round_trip_through_the_cli(backend: Backend) {
@@ -202,10 +203,9 @@ async fn password_change_and_disable_revoke_families(backend: Backend) {
         Some("password_changed"),
         "an already revoked family keeps its first reason"
     );
-    let events = db
-        .text("SELECT CAST(COUNT(*) AS TEXT) AS value FROM security_events WHERE kind IN ('password_changed', 'user_disabled')")
-        .unwrap();
-    assert_eq!(events, "2");
+    let events =
+        db.count("FROM security_events WHERE kind IN ('password_changed', 'user_disabled')");
+    assert_eq!(events, 2);
 }
 
 on_both_backends!(

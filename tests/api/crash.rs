@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-use crate::browser::{ClientSpec, TestClient, oauth_error, tokens};
-use crate::helpers::{Backend, ServeProcess, TestApp};
+use crate::binary::ServeProcess;
+use crate::fixtures::{ClientSpec, TestClient};
+use crate::helpers::{Backend, TestApp};
+use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 const FAMILIES: usize = 4;
@@ -23,12 +25,7 @@ async fn rotations_acknowledged_before_a_kill_survive_it(backend: Backend) {
     // database to the real binary.
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let mut held = Vec::new();
     for _ in 0..FAMILIES {
@@ -101,14 +98,11 @@ async fn rotations_acknowledged_before_a_kill_survive_it(backend: Backend) {
     }
     // A family row holds one current token by construction; what a torn write could
     // leave is a live family without one, or a rotation without its previous token.
-    let broken = db
-        .text(
-            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM refresh_token_families \
-             WHERE revoked_at IS NULL AND (current_hash IS NULL \
-             OR (generation > 1 AND previous_hash IS NULL))",
-        )
-        .unwrap();
-    assert_eq!(broken, "0", "every live family has its current token");
+    let broken = db.count(
+        "FROM refresh_token_families WHERE revoked_at IS NULL AND (current_hash IS NULL \
+         OR (generation > 1 AND previous_hash IS NULL))",
+    );
+    assert_eq!(broken, 0, "every live family has its current token");
 }
 
 /// Refreshes in a loop, remembering each acknowledged token, until the server is gone.

@@ -1,7 +1,8 @@
 //! RFC 8414 metadata, /metrics and the request id.
 
-use crate::browser::{ClientSpec, tokens};
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 async fn metadata_names_every_endpoint(backend: Backend) {
@@ -63,12 +64,7 @@ async fn metadata_names_every_endpoint(backend: Backend) {
 async fn metrics_count_requests_grants_and_reuse(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let issued = app.browser().tokens(&client, "alice").await;
     let old = issued.refresh.unwrap();
     tokens(client.refresh(&app, &old).await).await;
@@ -107,13 +103,7 @@ async fn a_standard_client_library_finds_every_endpoint_from_the_metadata(backen
         return;
     };
     let app = TestApp::spawn(backend).await;
-    let machine = app
-        .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
-            ..ClientSpec::default()
-        })
-        .await;
+    let machine = app.client(ClientSpec::client_credentials()).await;
     let output = tokio::process::Command::new("node")
         .current_dir(&dir)
         .args([

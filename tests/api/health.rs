@@ -1,4 +1,6 @@
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::oauth_error;
 use crate::on_both_backends;
 
 async fn healthz_answers_200_with_security_headers(backend: Backend) {
@@ -82,13 +84,7 @@ async fn healthz_answers_503_when_postgres_is_gone() {
             .status(),
         200
     );
-    let client = app
-        .client(crate::browser::ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
-            ..crate::browser::ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::client_credentials()).await;
     app.db.drop_now();
     let response = app.http.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(response.status(), 503);
@@ -99,8 +95,5 @@ async fn healthz_answers_503_when_postgres_is_gone() {
         .token(&app, &[("grant_type", "client_credentials")])
         .await;
     assert_eq!(response.status(), 503);
-    assert_eq!(
-        crate::browser::oauth_error(response).await.1,
-        "temporarily_unavailable"
-    );
+    assert_eq!(oauth_error(response).await.1, "temporarily_unavailable");
 }

@@ -1,10 +1,13 @@
+//! What every test stands on: the real server in this process, on a database of its own,
+//! once per backend.
+
 use std::path::PathBuf;
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use clap::Parser;
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use latchkey::app::App;
 use latchkey::clock::ManualClock;
 use latchkey::config::Settings;
@@ -61,6 +64,13 @@ pub fn postgres_configured() -> bool {
     set
 }
 
+/// A connection to either backend, for what a test reads or writes behind the server.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
 /// A database of its own for one test, removed when the test ends.
 pub struct TestDatabase {
     pub url: DatabaseUrl,
@@ -108,19 +118,24 @@ impl TestDatabase {
         }
     }
 
+    /// A connection of the test's own, beside the server's pool.
+    pub fn connect(&self) -> AnyConnection {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                AnyConnection::Sqlite(SqliteConnection::establish(path.to_str().unwrap()).unwrap())
+            }
+            DatabaseUrl::Postgres(url) => {
+                AnyConnection::Postgres(PgConnection::establish(url).unwrap())
+            }
+        }
+    }
+
     /// Runs SQL straight against the test database, for checks the HTTP API does not show
     /// (and cannot, by design: stored hashes, revocation columns).
     pub fn sql(&self, query: &str) {
-        match &self.url {
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-                diesel::sql_query(query).execute(&mut conn).unwrap();
-            }
-            DatabaseUrl::Postgres(url) => {
-                let mut conn = PgConnection::establish(url).unwrap();
-                diesel::sql_query(query).execute(&mut conn).unwrap();
-            }
-        }
+        diesel::sql_query(query)
+            .execute(&mut self.connect())
+            .unwrap();
     }
 
     /// One text column of the first row of `query`, selected `AS value`.
@@ -130,17 +145,22 @@ impl TestDatabase {
             #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
             value: Option<String>,
         }
-        let rows: Vec<Row> = match &self.url {
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-                diesel::sql_query(query).load(&mut conn).unwrap()
-            }
-            DatabaseUrl::Postgres(url) => {
-                let mut conn = PgConnection::establish(url).unwrap();
-                diesel::sql_query(query).load(&mut conn).unwrap()
-            }
-        };
+        let rows: Vec<Row> = diesel::sql_query(query).load(&mut self.connect()).unwrap();
         rows.into_iter().next().and_then(|row| row.value)
+    }
+
+    /// How many rows a `FROM ... [WHERE ...]` clause selects.
+    pub fn count(&self, from_where: &str) -> i64 {
+        let query = format!("SELECT CAST(COUNT(*) AS TEXT) AS value {from_where}");
+        self.text(&query).unwrap().parse().unwrap()
+    }
+
+    /// The id of the account with this user name.
+    pub fn user_id(&self, username: &str) -> String {
+        self.text(&format!(
+            "SELECT id AS value FROM users WHERE username = '{username}'"
+        ))
+        .unwrap()
     }
 
     /// Makes the database unreachable for a running server (PostgreSQL only: an embedded
@@ -188,9 +208,7 @@ fn drop_postgres(admin_url: &str, name: &str) {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
-            drop_postgres(admin_url, name);
-        }
+        self.drop_now();
     }
 }
 
@@ -249,17 +267,15 @@ impl TestApp {
         let admin_password = app
             .take_first_admin()
             .map(|admin| admin.password.expose().to_owned());
-        let address = format!("http://127.0.0.1:{}", app.port());
         let services = app.services().clone();
-        let handle = app.handle();
-        tokio::spawn(app.run_until_stopped());
+        let (address, server) = start(app);
         TestApp {
             address,
             http: http_client(),
             clock,
             services,
             admin_password,
-            server: ServerGuard(handle),
+            server,
             db,
         }
     }
@@ -275,14 +291,17 @@ impl TestApp {
         let app = App::build(&settings, &self.db.url, self.clock.clone())
             .await
             .unwrap();
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let handle = app.handle();
-        tokio::spawn(app.run_until_stopped());
-        Instance {
-            address,
-            _server: ServerGuard(handle),
-        }
+        let (address, _server) = start(app);
+        Instance { address, _server }
     }
+}
+
+/// Runs a built server in the background: its address, and the guard that stops it.
+fn start(app: App) -> (String, ServerGuard) {
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let server = ServerGuard(app.handle());
+    tokio::spawn(app.run_until_stopped());
+    (address, server)
 }
 
 /// Another server process's worth of Latchkey on a test's database.
@@ -300,134 +319,4 @@ pub fn http_client() -> reqwest::Client {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap()
-}
-
-/// What one run of the `latchkey` binary printed.
-pub struct CliOutput {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl CliOutput {
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
-    }
-
-    #[track_caller]
-    pub fn assert_ok(&self) -> &Self {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// A failure reported as one line on stderr, never a panic.
-    #[track_caller]
-    pub fn assert_one_line_error(&self) -> &Self {
-        assert_ne!(self.code, 0, "expected a failure; stdout: {}", self.stdout);
-        assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
-        let lines: Vec<&str> = self
-            .stderr
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .collect();
-        assert!(!lines.is_empty(), "no error message");
-        assert!(
-            lines[0].starts_with("latchkey: error:") || lines[0].starts_with("error:"),
-            "unexpected error format: {}",
-            self.stderr
-        );
-        self
-    }
-}
-
-/// Runs the real binary against `database`, with `stdin` as its standard input.
-pub async fn latchkey(database: &str, args: &[&str], stdin: Option<&str>) -> CliOutput {
-    use tokio::io::AsyncWriteExt;
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_latchkey"));
-    command
-        .args(args)
-        .env("LATCHKEY_DATABASE_URL", database)
-        .env_remove("RUST_LOG")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        // A command that fails on its arguments exits without reading: not an error here.
-        let _ = input.write_all(text.as_bytes()).await;
-    }
-    drop(input);
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("the latchkey command did not finish within 60 s")
-        .unwrap();
-    CliOutput {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// The real `latchkey serve` binary on a test database, its stderr collected.
-pub struct ServeProcess {
-    pub child: tokio::process::Child,
-    pub address: String,
-    pub stderr: Arc<std::sync::Mutex<String>>,
-}
-
-impl ServeProcess {
-    /// Starts `latchkey serve` on a free port and waits until it listens.
-    pub async fn start(database: &str, args: &[&str]) -> ServeProcess {
-        use tokio::io::{AsyncBufReadExt, BufReader};
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_latchkey"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])
-            .args(args)
-            .env("LATCHKEY_DATABASE_URL", database)
-            .env("RUST_LOG", "debug")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let stderr = Arc::new(std::sync::Mutex::new(String::new()));
-        let (port_tx, port_rx) = tokio::sync::oneshot::channel();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let collected = stderr.clone();
-        tokio::spawn(async move {
-            let mut port_tx = Some(port_tx);
-            while let Ok(Some(line)) = lines.next_line().await {
-                if line.contains("latchkey is listening") {
-                    let port = line
-                        .split_whitespace()
-                        .find_map(|word| word.strip_prefix("port="))
-                        .and_then(|p| p.parse::<u16>().ok());
-                    if let (Some(tx), Some(port)) = (port_tx.take(), port) {
-                        let _ = tx.send(port);
-                    }
-                }
-                let mut all = collected.lock().unwrap();
-                all.push_str(&line);
-                all.push('\n');
-            }
-        });
-        let port = tokio::time::timeout(Duration::from_secs(60), port_rx)
-            .await
-            .expect("serve did not start within 60 s")
-            .expect("serve exited before listening");
-        ServeProcess {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-            stderr,
-        }
-    }
-
-    pub fn output(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
 }

@@ -3,7 +3,7 @@
 
 use reqwest::Method;
 
-use crate::browser::ClientSpec;
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
 

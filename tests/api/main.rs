@@ -5,12 +5,15 @@
 // This whole crate is tests: failing loudly is what it is for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod binary;
+mod browser;
+mod fixtures;
 mod helpers;
+mod oauth;
 
 mod account;
 mod admin;
 mod authorize;
-mod browser;
 mod chromium;
 mod cli_clients;
 mod cli_keys;

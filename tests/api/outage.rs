@@ -10,8 +10,9 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
-use crate::browser::{ClientSpec, tokens};
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::{oauth_error, tokens};
 
 /// Forwards connections to PostgreSQL while up; when cut, drops every open connection
 /// and refuses new ones until restored.
@@ -79,12 +80,7 @@ async fn a_postgres_outage_is_503_and_latchkey_recovers_by_itself() {
     db.url_text = url.to_string();
     let app = TestApp::spawn_on(db, &[]).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let mut refresh = app
         .browser()
         .tokens(&client, "alice")
@@ -97,10 +93,7 @@ async fn a_postgres_outage_is_503_and_latchkey_recovers_by_itself() {
     let load = (0..16).map(|_| client.refresh(&app, &refresh));
     for response in futures_util::future::join_all(load).await {
         assert_eq!(response.status(), 503);
-        assert_eq!(
-            crate::browser::oauth_error(response).await.1,
-            "temporarily_unavailable"
-        );
+        assert_eq!(oauth_error(response).await.1, "temporarily_unavailable");
     }
     let health = app.http.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 503);

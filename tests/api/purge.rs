@@ -6,8 +6,9 @@ use latchkey::clock::Clock;
 use latchkey::domain::{ClientId, FamilyId, RefreshToken, Scope, Username};
 use latchkey::store::{NewFamily, PoolOptions, Store};
 
-use crate::browser::{ClientSpec, oauth_error, tokens};
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 /// More than one purge chunk (1,000 families), so that the loop over chunks is covered.
@@ -16,12 +17,7 @@ const STOCKED: usize = 2_500;
 async fn purge_removes_expired_families_and_keeps_live_ones(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let old = app
         .browser()
         .tokens(&client, "alice")
@@ -67,10 +63,8 @@ async fn purge_removes_expired_families_and_keeps_live_ones(backend: Backend) {
     let report = app.services.purge().await.unwrap();
     assert_eq!(report.refresh_token_families, STOCKED + 1);
     assert_eq!(
-        app.db
-            .text("SELECT CAST(COUNT(*) AS TEXT) AS value FROM refresh_token_families")
-            .unwrap(),
-        "1",
+        app.db.count("FROM refresh_token_families"),
+        1,
         "only the live family is left"
     );
     let (status, error) = oauth_error(client.refresh(&app, &old).await).await;

@@ -13,8 +13,10 @@ use std::sync::Arc;
 use chrono::TimeDelta;
 use latchkey::clock::Clock;
 
-use crate::browser::{Browser, ClientSpec, TestClient, hidden_field, location, tokens};
+use crate::browser::{Browser, hidden_field, location};
+use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, ServerGuard, TestApp, http_client};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 /// Latchkey, the notes API and the notes app, wired together as in the README.
@@ -45,13 +47,7 @@ impl Deployment {
                 ..ClientSpec::default()
             })
             .await;
-        let introspector = latchkey
-            .client(ClientSpec {
-                grants: "client_credentials",
-                redirect_uris: &[],
-                ..ClientSpec::default()
-            })
-            .await;
+        let introspector = latchkey.client(ClientSpec::client_credentials()).await;
         let clock = Arc::clone(&latchkey.clock);
         let now = Arc::new(move || clock.now().timestamp());
 
@@ -110,11 +106,10 @@ impl Deployment {
             .unwrap_or_else(|| "no live family".into())
     }
 
-    pub fn reuse_detections(&self) -> String {
+    pub fn reuse_detections(&self) -> i64 {
         self.latchkey
             .db
-            .text("SELECT CAST(COUNT(*) AS TEXT) AS value FROM security_events WHERE kind = 'refresh_token_reuse_detected'")
-            .unwrap()
+            .count("FROM security_events WHERE kind = 'refresh_token_reuse_detected'")
     }
 }
 
@@ -169,7 +164,7 @@ async fn the_client_app_refreshes_once_for_parallel_requests_and_sends_a_revoked
         assert!(response.text().await.unwrap().contains("Buy milk"));
     }
     assert_eq!(deployment.generation(), "2", "exactly one refresh");
-    assert_eq!(deployment.reuse_detections(), "0");
+    assert_eq!(deployment.reuse_detections(), 0);
 
     // The user revokes the app on Latchkey's account page. The offline route would keep
     // working until the access token expires; the introspected one sees it at once, the

@@ -5,7 +5,7 @@
 
 use chrono::TimeDelta;
 
-use crate::browser::PASSWORD;
+use crate::fixtures::PASSWORD;
 use crate::helpers::Backend;
 use crate::on_both_backends;
 use crate::reference_apps::Deployment;
@@ -56,7 +56,7 @@ async fn a_browser_stays_signed_in_through_a_refresh_and_is_sent_to_sign_in_afte
     driver
         .screenshot(&format!("client-app-signed-out-{suffix}.png"))
         .await;
-    assert_eq!(deployment.reuse_detections(), "0");
+    assert_eq!(deployment.reuse_detections(), 0);
 }
 
 on_both_backends!(

@@ -2,36 +2,20 @@
 
 use chrono::TimeDelta;
 
-use crate::browser::{ClientSpec, TestClient, Tokens, oauth_error, tokens};
+use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::{Tokens, oauth_error, refused, tokens};
 use crate::on_both_backends;
 
 async fn setup(backend: Backend, settings: &[&str]) -> (TestApp, TestClient) {
     let app = TestApp::spawn_on(TestDatabase::create(backend), settings).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     (app, client)
 }
 
 async fn refresh_ok(app: &TestApp, client: &TestClient, token: &str) -> Tokens {
     tokens(client.refresh(app, token).await).await
-}
-
-pub async fn refused(app: &TestApp, client: &TestClient, token: &str) -> String {
-    let (status, error) = oauth_error(client.refresh(app, token).await).await;
-    assert_eq!(status, 400);
-    error
-}
-
-pub fn count(app: &TestApp, query: &str) -> String {
-    app.db
-        .text(&format!("SELECT CAST(COUNT(*) AS TEXT) AS value {query}"))
-        .unwrap()
 }
 
 /// Steps 4 and 6: every refresh rotates; presenting a retired token (grace off) revokes
@@ -62,30 +46,26 @@ async fn rotation_and_reuse_detection(backend: Backend) {
             .as_deref(),
         Some("refresh_token_reuse")
     );
-    let event = count(
-        &app,
+    let event = app.db.count(
         "FROM security_events WHERE kind = 'refresh_token_reuse_detected' AND user_id IS NOT NULL \
          AND client_id IS NOT NULL AND family_id IS NOT NULL",
     );
-    assert_eq!(event, "1");
+    assert_eq!(event, 1);
     // One row per family however often it rotates: the hashes of its current and previous
     // token. t1, two generations back, was recognised through the family handle it carries.
     assert_eq!(
-        count(
-            &app,
+        app.db.count(
             "FROM refresh_token_families WHERE generation = 3 AND current_hash IS NOT NULL \
              AND previous_hash IS NOT NULL AND handle_hash IS NOT NULL"
         ),
-        "1"
+        1
     );
     // A replay against a revoked family is refused without a second event.
     assert_eq!(refused(&app, &client, &t2).await, "invalid_grant");
     assert_eq!(
-        count(
-            &app,
-            "FROM security_events WHERE kind = 'refresh_token_reuse_detected'"
-        ),
-        "1"
+        app.db
+            .count("FROM security_events WHERE kind = 'refresh_token_reuse_detected'"),
+        1
     );
 }
 
@@ -101,13 +81,14 @@ async fn the_grace_covers_only_the_previous_token_and_only_briefly(backend: Back
     let retry = refresh_ok(&app, &client, &t1).await;
     let t3 = retry.refresh.unwrap();
     assert_eq!(
-        count(&app, "FROM refresh_token_families"),
-        "1",
+        app.db.count("FROM refresh_token_families"),
+        1,
         "same family"
     );
     assert_eq!(
-        count(&app, "FROM refresh_token_families WHERE revoked_at IS NULL"),
-        "1"
+        app.db
+            .count("FROM refresh_token_families WHERE revoked_at IS NULL"),
+        1
     );
     let t4 = refresh_ok(&app, &client, &t3).await.refresh.unwrap();
     // t2 was retired by the retry and is now two generations back: theft.
@@ -140,11 +121,9 @@ async fn the_grace_covers_only_the_previous_token_and_only_briefly(backend: Back
         "family revoked"
     );
     assert_eq!(
-        count(
-            &app,
-            "FROM security_events WHERE kind = 'refresh_token_reuse_detected'"
-        ),
-        "3"
+        app.db
+            .count("FROM security_events WHERE kind = 'refresh_token_reuse_detected'"),
+        3
     );
 }
 
@@ -294,8 +273,9 @@ async fn rejected_requests_do_not_consume_the_token(backend: Backend) {
     assert_eq!(oauth_error(bad_scope).await.1, "invalid_scope");
     refresh_ok(&app, &client, &token).await;
     assert_eq!(
-        count(&app, "FROM refresh_token_families WHERE revoked_at IS NULL"),
-        "1",
+        app.db
+            .count("FROM refresh_token_families WHERE revoked_at IS NULL"),
+        1,
         "still alive"
     );
 }
@@ -326,12 +306,7 @@ async fn disabled_users_and_clients_and_password_changes_end_refresh(backend: Ba
     app.services.set_password(&alice, &password).await.unwrap();
     assert_eq!(refused(&app, &client, &token).await, "invalid_grant");
 
-    let second = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let second = app.client(ClientSpec::skip_consent()).await;
     let browser = app.browser();
     let response = browser
         .submit_login("/login", "alice", "a whole new password")
@@ -346,11 +321,9 @@ async fn disabled_users_and_clients_and_password_changes_end_refresh(backend: Ba
     app.services.disable_client(id).await.unwrap();
     assert_eq!(refused(&app, &second, &token).await, "invalid_grant");
     assert_eq!(
-        count(
-            &app,
-            "FROM security_events WHERE kind = 'refresh_token_reuse_detected'"
-        ),
-        "0",
+        app.db
+            .count("FROM security_events WHERE kind = 'refresh_token_reuse_detected'"),
+        0,
         "refusing a revoked family is not a reuse"
     );
 }

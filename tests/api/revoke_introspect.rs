@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-use crate::browser::{ClientSpec, TestClient, oauth_error, tokens};
+use crate::fixtures::{ClientSpec, TestClient};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 async fn post(
@@ -40,19 +41,8 @@ async fn revoke(app: &TestApp, caller: &TestClient, token: &str, hint: Option<&s
 async fn setup(backend: Backend) -> (TestApp, TestClient, TestClient) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
-    let api = app
-        .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
+    let api = app.client(ClientSpec::client_credentials()).await;
     (app, client, api)
 }
 
@@ -123,12 +113,7 @@ async fn introspection_answers_for_access_and_refresh_tokens(backend: Backend) {
 
 async fn introspection_needs_an_authenticated_confidential_client(backend: Backend) {
     let (app, client, _) = setup(backend).await;
-    let public = app
-        .client(ClientSpec {
-            public: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let public = app.client(ClientSpec::default().public()).await;
     let issued = app.browser().tokens(&client, "alice").await;
     let response = post(&app, &public, "/introspect", &[("token", &issued.access)]).await;
     assert_eq!(oauth_error(response).await, (401, "invalid_client".into()));
@@ -191,13 +176,7 @@ async fn revoking_a_refresh_token_ends_its_family_only(backend: Backend) {
     assert_eq!(introspect(&app, &api, &theirs.access).await["active"], true);
 
     // Public clients revoke their own tokens with just their client_id.
-    let public = app
-        .client(ClientSpec {
-            public: true,
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let public = app.client(ClientSpec::skip_consent().public()).await;
     let mobile = browser.tokens(&public, "alice").await;
     revoke(&app, &public, mobile.refresh.as_deref().unwrap(), None).await;
     assert_eq!(

@@ -9,14 +9,13 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection, SqliteConnection};
 use futures_util::future::join_all;
 use latchkey::clock::{Clock, SystemClock};
 use latchkey::domain::{PresentedRefreshToken, Secret};
-use latchkey::store::DatabaseUrl;
 
-use crate::browser::{ClientSpec, TestClient, tokens};
-use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::fixtures::{ClientSpec, TestClient};
+use crate::helpers::{AnyConnection, Backend, TestApp, TestDatabase};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,10 +245,7 @@ async fn prepare(app: &TestApp, clients: &[TestClient]) -> Vec<Case> {
 /// A family as the release before handles left it after the upgrade (`upgrade.rs` runs
 /// the real migration): current and previous in the row, every old token kept by hash.
 fn family_before_handles(app: &TestApp, client: &TestClient) -> [String; 3] {
-    let user = app
-        .db
-        .text("SELECT id AS value FROM users WHERE username = 'alice'")
-        .unwrap();
+    let user = app.db.user_id("alice");
     let family = latchkey::domain::FamilyId::generate().to_string();
     let tokens = [(); 3].map(|_| Secret::<()>::generate());
     let [h1, h2, h3] = [0, 1, 2].map(|i| tokens[i].hash().as_str().to_owned());
@@ -272,33 +268,21 @@ fn family_before_handles(app: &TestApp, client: &TestClient) -> [String; 3] {
 
 /// A write lock taken from outside the server: its rotation writer waits behind it while
 /// requests queue up.
-enum WriteHold {
-    Sqlite(SqliteConnection),
-    Postgres(PgConnection),
-}
+struct WriteHold(AnyConnection);
 
 impl WriteHold {
     fn take(db: &TestDatabase) -> WriteHold {
-        match &db.url {
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-                conn.batch_execute("BEGIN IMMEDIATE").unwrap();
-                WriteHold::Sqlite(conn)
-            }
-            DatabaseUrl::Postgres(url) => {
-                let mut conn = PgConnection::establish(url).unwrap();
-                conn.batch_execute("BEGIN; SELECT id FROM refresh_token_families FOR UPDATE")
-                    .unwrap();
-                WriteHold::Postgres(conn)
-            }
-        }
+        let mut conn = db.connect();
+        let lock = match conn {
+            AnyConnection::Sqlite(_) => "BEGIN IMMEDIATE",
+            AnyConnection::Postgres(_) => "BEGIN; SELECT id FROM refresh_token_families FOR UPDATE",
+        };
+        conn.batch_execute(lock).unwrap();
+        WriteHold(conn)
     }
 
-    fn release(self) {
-        match self {
-            WriteHold::Sqlite(mut conn) => conn.batch_execute("COMMIT").unwrap(),
-            WriteHold::Postgres(mut conn) => conn.batch_execute("COMMIT").unwrap(),
-        }
+    fn release(mut self) {
+        self.0.batch_execute("COMMIT").unwrap();
     }
 }
 
@@ -338,11 +322,7 @@ async fn every_case(backend: Backend, together: bool) {
     app.user("bob").await;
     let mut clients = Vec::new();
     for _ in 0..3 {
-        let spec = ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        };
-        clients.push(app.client(spec).await);
+        clients.push(app.client(ClientSpec::skip_consent()).await);
     }
     let cases = prepare(&app, &clients).await;
     let before: Vec<_> = cases

@@ -1,8 +1,10 @@
 //! No token, code, secret or password the server handled appears in anything it logged
 //! (at debug level) or in a dump of its database.
 
-use crate::browser::{ClientSpec, PASSWORD, TestClient, tokens};
-use crate::helpers::{Backend, ServeProcess, TestApp};
+use crate::binary::ServeProcess;
+use crate::fixtures::{ClientSpec, PASSWORD, REDIRECT, TestClient};
+use crate::helpers::{Backend, TestApp};
+use crate::oauth::tokens;
 use crate::on_both_backends;
 
 async fn no_secret_reaches_the_log_or_the_database(backend: Backend) {
@@ -10,19 +12,8 @@ async fn no_secret_reaches_the_log_or_the_database(backend: Backend) {
     // log at debug level.
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
-    let machine = app
-        .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
+    let machine = app.client(ClientSpec::client_credentials()).await;
     let serve = ServeProcess::start(&app.db.url_text, &[]).await;
     let base = serve.address.clone();
     let mut browser = app.browser();
@@ -48,7 +39,7 @@ async fn no_secret_reaches_the_log_or_the_database(backend: Backend) {
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code.as_str()),
-        ("redirect_uri", crate::browser::REDIRECT),
+        ("redirect_uri", REDIRECT),
         ("code_verifier", verifier.as_str()),
     ];
     let first = tokens(client.token_at(&base, &form).await).await;

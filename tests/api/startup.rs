@@ -1,4 +1,5 @@
-use crate::helpers::{Backend, ServeProcess, TestApp, TestDatabase, http_client, latchkey};
+use crate::binary::{ServeProcess, latchkey};
+use crate::helpers::{Backend, TestApp, TestDatabase, http_client};
 use crate::on_both_backends;
 
 /// The README's first command, as a person runs it: `latchkey serve` on an empty

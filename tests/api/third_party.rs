@@ -7,8 +7,9 @@ use oauth2::{
     Scope, TokenResponse, TokenUrl,
 };
 
-use crate::browser::{ClientSpec, REDIRECT, query_of};
+use crate::fixtures::{ClientSpec, REDIRECT};
 use crate::helpers::{Backend, TestApp};
+use crate::oauth::query_of;
 use crate::on_both_backends;
 
 #[derive(Debug, thiserror::Error)]

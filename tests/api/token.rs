@@ -4,8 +4,9 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
 use serde_json::Value;
 
-use crate::browser::{ClientSpec, REDIRECT, TestClient, oauth_error, tokens};
+use crate::fixtures::{ClientSpec, REDIRECT, TestClient};
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 /// Verifies an access token the way a resource server does: with the JWKS, offline.
@@ -54,11 +55,7 @@ async fn code_exchange_returns_a_verifiable_jwt_and_a_refresh_token(backend: Bac
     );
 
     let claims = verify(&app, &issued.access, &app.address).await;
-    let user_id = app
-        .db
-        .text("SELECT id AS value FROM users WHERE username = 'alice'")
-        .unwrap();
-    assert_eq!(claims["sub"], user_id);
+    assert_eq!(claims["sub"], app.db.user_id("alice"));
     assert_eq!(claims["client_id"], client.id);
     assert_eq!(claims["scope"], "read");
     assert_eq!(
@@ -95,12 +92,7 @@ async fn every_signing_algorithm_verifies_against_the_jwks(backend: Backend) {
     let mut db: TestDatabase = db;
     for alg in ["EdDSA", "RS256", "ES256"] {
         let app = TestApp::spawn_on(db, &["--signing-alg", alg]).await;
-        let client = app
-            .client(ClientSpec {
-                skip_consent: true,
-                ..ClientSpec::default()
-            })
-            .await;
+        let client = app.client(ClientSpec::skip_consent()).await;
         let issued = app.browser().tokens(&client, "alice").await;
         assert_eq!(
             decode_header(&issued.access).unwrap().alg,
@@ -220,19 +212,8 @@ async fn a_code_is_checked_against_its_request(backend: Backend) {
 async fn clients_authenticate_by_basic_post_or_none(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let confidential = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
-    let public = app
-        .client(ClientSpec {
-            skip_consent: true,
-            public: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let confidential = app.client(ClientSpec::skip_consent()).await;
+    let public = app.client(ClientSpec::skip_consent().public()).await;
     let browser = app.browser();
     let secret = confidential.secret.clone().unwrap();
 
@@ -326,11 +307,9 @@ async fn client_credentials_issue_an_access_token_for_the_client(backend: Backen
     let app = TestApp::spawn(backend).await;
     let machine = app
         .client(ClientSpec {
-            grants: "client_credentials",
-            redirect_uris: &[],
             scope: "reports audit",
             resources: &["https://api.example.com"],
-            ..ClientSpec::default()
+            ..ClientSpec::client_credentials()
         })
         .await;
     let issued = tokens(

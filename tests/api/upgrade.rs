@@ -5,10 +5,10 @@
 use chrono::TimeDelta;
 use latchkey::domain::Secret;
 
-use crate::browser::{ClientSpec, tokens};
+use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::oauth::{refused, tokens};
 use crate::on_both_backends;
-use crate::refresh::{count, refused};
 use crate::rotation_paths::db_time;
 
 const HANDLES_MIGRATION: &str = "20261202000001";
@@ -73,30 +73,22 @@ fn family_before_handles(db: &TestDatabase, user: &str, client: &str) -> [String
 async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
-    let client = app
-        .client(ClientSpec {
-            skip_consent: true,
-            ..ClientSpec::default()
-        })
-        .await;
+    let client = app.client(ClientSpec::skip_consent()).await;
     let TestApp { db, server, .. } = app;
     drop(server);
     downgrade(&db, backend);
-    let user = db
-        .text("SELECT id AS value FROM users WHERE username = 'alice'")
-        .unwrap();
+    let user = db.user_id("alice");
     let [a1, _a2, a3] = family_before_handles(&db, &user, &client.id);
     let [b1, b2, b3] = family_before_handles(&db, &user, &client.id);
 
     // The new release migrates on start.
     let app = TestApp::spawn_on(db, &[]).await;
     assert_eq!(
-        count(
-            &app,
+        app.db.count(
             "FROM refresh_token_families WHERE current_hash IS NOT NULL \
              AND previous_hash IS NOT NULL AND handle_hash IS NULL"
         ),
-        "2",
+        2,
         "current and previous tokens moved into the family rows"
     );
 
@@ -111,11 +103,9 @@ async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backe
         .refresh
         .unwrap();
     assert_eq!(
-        count(
-            &app,
-            "FROM refresh_token_families WHERE generation = 5 AND handle_hash IS NOT NULL"
-        ),
-        "1"
+        app.db
+            .count("FROM refresh_token_families WHERE generation = 5 AND handle_hash IS NOT NULL"),
+        1
     );
     // A token from before the upgrade, rotated before it: theft, as it was.
     assert_eq!(refused(&app, &client, &a1).await, "invalid_grant");
@@ -130,25 +120,21 @@ async fn families_from_before_handles_keep_rotating_and_still_detect_reuse(backe
     assert_eq!(refused(&app, &client, &b3).await, "invalid_grant");
     assert_eq!(refused(&app, &client, &b1).await, "invalid_grant");
     assert_eq!(
-        count(
-            &app,
-            "FROM security_events WHERE kind = 'refresh_token_reuse_detected'"
-        ),
-        "2",
+        app.db
+            .count("FROM security_events WHERE kind = 'refresh_token_reuse_detected'"),
+        2,
         "one detection per family; replays into a revoked family are refused quietly"
     );
     assert_eq!(
-        count(
-            &app,
-            "FROM refresh_token_families WHERE revoked_reason = 'refresh_token_reuse'"
-        ),
-        "2"
+        app.db
+            .count("FROM refresh_token_families WHERE revoked_reason = 'refresh_token_reuse'"),
+        2
     );
 
     // purge takes the kept tokens with their families once those expire.
     app.clock.advance(TimeDelta::days(31));
     app.services.purge().await.unwrap();
-    assert_eq!(count(&app, "FROM legacy_refresh_tokens"), "0");
+    assert_eq!(app.db.count("FROM legacy_refresh_tokens"), 0);
 }
 
 on_both_backends!(families_from_before_handles_keep_rotating_and_still_detect_reuse);

@@ -1,7 +1,8 @@
 //! Web-facing defences in one place: CSRF on every form, clickjacking headers and cookie
 //! flags on every page, throttling shared by instances.
 
-use crate::browser::{ClientSpec, PASSWORD, hidden_field};
+use crate::browser::hidden_field;
+use crate::fixtures::{ClientSpec, PASSWORD};
 use crate::helpers::{Backend, TestApp, TestDatabase};
 use crate::on_both_backends;
 

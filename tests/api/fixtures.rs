@@ -1,0 +1,113 @@
+//! What a test sets up on its server before talking to it: user accounts and registered
+//! clients.
+
+use latchkey::domain::{ClientName, GrantTypes, Password, RedirectUri, Resource, Scope, Username};
+use latchkey::service::ClientRegistration;
+
+use crate::helpers::TestApp;
+
+/// The redirect URI a test client registers unless told otherwise.
+pub const REDIRECT: &str = "https://app.example.com/callback";
+/// Every test user's password.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A registered client as its developer knows it.
+#[derive(Debug, Clone)]
+pub struct TestClient {
+    pub id: String,
+    pub secret: Option<String>,
+}
+
+/// Options for registering a client in a test. The default is a confidential web app for
+/// the code flow (with refresh) that shows its users the consent page.
+pub struct ClientSpec<'a> {
+    pub public: bool,
+    pub skip_consent: bool,
+    pub scope: &'a str,
+    pub grants: &'a str,
+    pub redirect_uris: &'a [&'a str],
+    pub resources: &'a [&'a str],
+}
+
+impl Default for ClientSpec<'_> {
+    fn default() -> Self {
+        Self {
+            public: false,
+            skip_consent: false,
+            scope: "read write",
+            grants: "authorization_code refresh_token",
+            redirect_uris: &[REDIRECT],
+            resources: &[],
+        }
+    }
+}
+
+impl ClientSpec<'_> {
+    /// The default client, trusted to skip the consent page: a code comes right after
+    /// login.
+    pub fn skip_consent() -> Self {
+        Self {
+            skip_consent: true,
+            ..Self::default()
+        }
+    }
+
+    /// A machine client: the client_credentials grant only, so no redirect URI.
+    pub fn client_credentials() -> Self {
+        Self {
+            grants: "client_credentials",
+            redirect_uris: &[],
+            ..Self::default()
+        }
+    }
+
+    /// The same client, public: no secret, `client_id` in the body.
+    pub fn public(self) -> Self {
+        Self {
+            public: true,
+            ..self
+        }
+    }
+}
+
+impl TestApp {
+    /// An account named `name` with [`PASSWORD`].
+    pub async fn user(&self, name: &str) {
+        self.services
+            .create_user(
+                Username::parse(name).unwrap(),
+                &Password::new_choice(PASSWORD.into()).unwrap(),
+                false,
+            )
+            .await
+            .unwrap();
+    }
+
+    pub async fn client(&self, spec: ClientSpec<'_>) -> TestClient {
+        let registered = self
+            .services
+            .register_client(ClientRegistration {
+                name: ClientName::parse("Test App").unwrap(),
+                redirect_uris: spec
+                    .redirect_uris
+                    .iter()
+                    .map(|u| RedirectUri::parse(u).unwrap())
+                    .collect(),
+                public: spec.public,
+                grant_types: GrantTypes::parse(spec.grants).unwrap(),
+                scopes: Scope::parse(spec.scope).unwrap(),
+                resources: spec
+                    .resources
+                    .iter()
+                    .map(|r| Resource::parse(r).unwrap())
+                    .collect(),
+                skip_consent: spec.skip_consent,
+            })
+            .await
+            .unwrap();
+        TestClient {
+            id: registered.client.id.to_string(),
+            secret: registered.secret.map(|s| s.expose().to_owned()),
+        }
+    }
+}
