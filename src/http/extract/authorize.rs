@@ -34,9 +34,7 @@ fn target(params: &Params) -> Result<Target, Unredirectable> {
 
 fn code_flow(params: &Params) -> Result<(), OAuthError> {
     let invalid = |why: &str| OAuthError::new(ErrorCode::InvalidRequest, why);
-    if let Some(name) = &params.repeated {
-        return Err(invalid(&format!("the {name} parameter is repeated")));
-    }
+    params.refuse_repeated()?;
     if params.get("state").is_some_and(|s| s.len() > MAX_STATE) {
         return Err(invalid("state is longer than 1024 characters"));
     }

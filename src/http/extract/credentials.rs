@@ -17,12 +17,16 @@ pub fn client_credentials(
 ) -> Result<ClientCredentials, OAuthError> {
     let body_id = form.get("client_id");
     let body_secret = form.get("client_secret");
-    let (id, secret) = match req.headers().get(AUTHORIZATION) {
-        None => (body_id.map(str::to_owned), body_secret.map(str::to_owned)),
-        Some(header) => {
-            let (id, secret) = header.to_str().ok().and_then(parse_basic).ok_or_else(|| {
+    let basic =
+        match req.headers().get(AUTHORIZATION) {
+            None => None,
+            Some(header) => Some(header.to_str().ok().and_then(parse_basic).ok_or_else(|| {
                 invalid_client("the Authorization header is not valid HTTP Basic")
-            })?;
+            })?),
+        };
+    let (id, secret) = match &basic {
+        None => (body_id, body_secret),
+        Some((id, secret)) => {
             // RFC 6749 section 2.3: "The client MUST NOT use more than one authentication
             // method in each request."
             if body_secret.is_some() {
@@ -35,13 +39,13 @@ pub fn client_credentials(
                     "client_id differs from the Authorization header",
                 ));
             }
-            (Some(id), Some(secret))
+            (Some(id.as_str()), Some(secret.as_str()))
         }
     };
     let id = id.ok_or_else(|| invalid_client("client authentication is required"))?;
     Ok(ClientCredentials {
-        id: ClientId::parse(&id).map_err(|_| OAuthError::client_authentication_failed())?,
-        secret: secret.as_deref().map(PresentedSecret::parse),
+        id: ClientId::parse(id).map_err(|_| OAuthError::client_authentication_failed())?,
+        secret: secret.map(PresentedSecret::parse),
     })
 }
 

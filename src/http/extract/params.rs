@@ -1,5 +1,7 @@
 use std::collections::HashMap;
 
+use crate::domain::{ErrorCode, OAuthError};
+
 /// Query or form parameters, each name at most once. RFC 6749 section 3.1: "Request and
 /// response parameters MUST NOT be included more than once"; the first repeated name is
 /// kept so the endpoint can refuse the request.
@@ -51,6 +53,17 @@ impl Params {
                     .eq_ignore_ascii_case("application/x-www-form-urlencoded")
             });
         is_form.then(|| Params::parse(body))
+    }
+
+    /// `invalid_request` naming the first parameter sent twice, if one was.
+    pub fn refuse_repeated(&self) -> Result<(), OAuthError> {
+        match &self.repeated {
+            Some(name) => Err(OAuthError::new(
+                ErrorCode::InvalidRequest,
+                format!("the {name} parameter is repeated"),
+            )),
+            None => Ok(()),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {

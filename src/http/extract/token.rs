@@ -20,18 +20,11 @@ fn invalid(why: String) -> OAuthError {
     OAuthError::new(ErrorCode::InvalidRequest, why)
 }
 
-fn repeated(form: &Params) -> Result<(), OAuthError> {
-    match &form.repeated {
-        Some(name) => Err(invalid(format!("the {name} parameter is repeated"))),
-        None => Ok(()),
-    }
-}
-
 /// A token request, one variant per grant, or the error that says what is wrong with it;
 /// `None` is a body that is not a form at all.
 pub fn token_request(form: Option<&Params>) -> Result<TokenRequest, OAuthError> {
     let form = form.ok_or_else(not_a_form)?;
-    repeated(form)?;
+    form.refuse_repeated()?;
     let get = |name: &str| form.get(name);
     let required = |name: &str| get(name).ok_or_else(|| invalid(format!("{name} is missing")));
     let scope = || {
@@ -80,7 +73,7 @@ pub fn token_request(form: Option<&Params>) -> Result<TokenRequest, OAuthError> 
 /// authenticated.
 pub fn presented_token(form: Option<&Params>) -> Result<Option<PresentedToken>, OAuthError> {
     let form = form.ok_or_else(not_a_form)?;
-    repeated(form)?;
+    form.refuse_repeated()?;
     Ok(form.get("token").map(PresentedToken::parse))
 }
 
