@@ -54,6 +54,8 @@ pub async fn run(probe: Probe) -> Result<Report, String> {
             scopes: Scope::parse("read write").map_err(|e| text(&e))?,
             resources: Vec::new(),
             skip_consent: true,
+            id_token_alg: None,
+            post_logout_redirect_uris: Vec::new(),
         })
         .await
         .map_err(|e| text(&e))?;

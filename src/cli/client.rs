@@ -4,7 +4,7 @@ use serde::Serialize;
 use super::user::yes_no;
 use super::{CliError, print_json};
 use crate::domain::{
-    Client, ClientId, ClientName, GrantType, GrantTypes, RedirectUri, Resource, Scope,
+    Client, ClientId, ClientName, GrantType, GrantTypes, RedirectUri, Resource, Scope, SigningAlg,
 };
 use crate::service::{ClientRegistration, Services};
 
@@ -33,6 +33,13 @@ pub enum ClientCommand {
         /// Do not ask users for consent
         #[arg(long)]
         skip_consent: bool,
+        /// Algorithm of this client's ID tokens: ES256, EdDSA or RS256 [default: --signing-alg]
+        #[arg(long, value_name = "ALG", value_parser = SigningAlg::parse)]
+        id_token_alg: Option<SigningAlg>,
+        /// Where RP-initiated logout may send the browser back to, compared exactly;
+        /// repeat for several
+        #[arg(long = "post-logout-redirect-uri", value_name = "URI", num_args = 1.., value_parser = RedirectUri::parse)]
+        post_logout_redirect_uris: Vec<RedirectUri>,
         #[arg(long)]
         json: bool,
     },
@@ -78,6 +85,8 @@ struct ClientView<'a> {
     scope: String,
     resources: Vec<&'a str>,
     skip_consent: bool,
+    id_token_alg: Option<&'static str>,
+    post_logout_redirect_uris: Vec<&'a str>,
     enabled: bool,
     created_at: String,
 }
@@ -97,6 +106,12 @@ impl<'a> From<&'a Client> for ClientView<'a> {
             scope: client.scopes.to_string(),
             resources: client.resources.iter().map(Resource::as_str).collect(),
             skip_consent: client.skip_consent,
+            id_token_alg: client.id_token_alg.map(SigningAlg::as_str),
+            post_logout_redirect_uris: client
+                .post_logout_redirect_uris
+                .iter()
+                .map(RedirectUri::as_str)
+                .collect(),
             enabled: client.enabled,
             created_at: client.created_at.to_rfc3339(),
         }
@@ -113,6 +128,8 @@ pub async fn run(command: ClientCommand, services: &Services) -> Result<(), CliE
             scope,
             resources,
             skip_consent,
+            id_token_alg,
+            post_logout_redirect_uris,
             json,
         } => {
             let registered = services
@@ -124,6 +141,8 @@ pub async fn run(command: ClientCommand, services: &Services) -> Result<(), CliE
                     scopes: scope,
                     resources,
                     skip_consent,
+                    id_token_alg,
+                    post_logout_redirect_uris,
                 })
                 .await?;
             print_credentials(

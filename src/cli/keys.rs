@@ -7,8 +7,9 @@ use crate::service::{KeyState, Services};
 pub enum KeysCommand {
     /// List signing keys and whether each is active, published or expired
     List,
-    /// Make a new key (of --signing-alg) active; the old one stays published until every
-    /// token it signed has expired
+    /// Replace every active key (one for --signing-alg, one for each client's
+    /// --id-token-alg) with a new one; the old ones stay published until every token they
+    /// signed has expired
     Rotate,
 }
 
@@ -37,11 +38,9 @@ pub async fn run(command: KeysCommand, services: &Services) -> Result<(), CliErr
             }
         }
         KeysCommand::Rotate => {
-            let id = services.rotate_signing_key().await?;
-            println!(
-                "new active signing key {id} ({})",
-                services.policy().signing_alg
-            );
+            for (id, alg) in services.rotate_signing_key().await? {
+                println!("new active signing key {id} ({alg})");
+            }
         }
     }
     Ok(())

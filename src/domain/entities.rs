@@ -6,8 +6,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use super::{
-    ClientId, ClientName, ClientSecretHash, CsrfToken, FamilyId, GrantTypes, KeyId, RedirectUri,
-    Resource, Scope, SessionTokenHash, SigningAlg, UserId, Username,
+    ClientId, ClientName, ClientSecretHash, CsrfToken, DisplayName, Email, FamilyId, GrantTypes,
+    KeyId, RedirectUri, Resource, Scope, SessionTokenHash, SigningAlg, UserId, Username,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,11 @@ pub struct User {
     pub enabled: bool,
     pub created_at: DateTime<Utc>,
     pub password_changed_at: DateTime<Utc>,
+    /// What the `profile` and `email` scopes release (OIDC Core section 5.4).
+    pub display_name: Option<DisplayName>,
+    pub email: Option<Email>,
+    /// True only when an admin said the address is the user's; a new address is not.
+    pub email_verified: bool,
 }
 
 /// A logged-in browser at Latchkey itself.
@@ -61,6 +66,10 @@ pub struct Client {
     pub resources: Vec<Resource>,
     pub skip_consent: bool,
     pub enabled: bool,
+    /// The ID-token algorithm this client asked for; `None`: the server's signing algorithm.
+    pub id_token_alg: Option<SigningAlg>,
+    /// Where RP-initiated logout may send the browser back to (exact match).
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -3,6 +3,7 @@
 
 mod credentials;
 mod duration;
+mod email;
 mod entities;
 mod error;
 mod grant_type;
@@ -22,6 +23,7 @@ mod text;
 
 pub use credentials::{AccessTokenText, ClientCredentials, PresentedSecret, PresentedToken};
 pub use duration::Ttl;
+pub use email::Email;
 pub use entities::{
     BrowserSession, Client, ClientKind, EventKind, NewEvent, PasswordHash, SigningKey, User,
 };
@@ -45,4 +47,4 @@ pub use secret::{
     SecretHash, SessionToken, SessionTokenHash, random_bytes,
 };
 pub use signing_alg::SigningAlg;
-pub use text::{ClientName, Username};
+pub use text::{ClientName, DisplayName, Username};

@@ -52,30 +52,47 @@ const CLIENT_NAME_MAX: usize = 100;
 
 impl ClientName {
     pub fn parse(value: &str) -> Result<Self, DomainError> {
-        let value = value.trim();
-        if value.is_empty() {
-            return Err(DomainError::Empty {
-                what: "client name",
-            });
-        }
-        if value.chars().count() > CLIENT_NAME_MAX {
-            return Err(DomainError::TooLong {
-                what: "client name",
-                max: CLIENT_NAME_MAX,
-            });
-        }
-        if value.chars().any(char::is_control) {
-            return Err(DomainError::BadCharacter {
-                what: "client name",
-                detail: "a control character".into(),
-            });
-        }
-        Ok(Self(value.to_owned()))
+        printable(value, "client name", CLIENT_NAME_MAX).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What a person is called, shown to apps in the `name` claim (OIDC Core section 5.1)
+/// and on Latchkey's own pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+const DISPLAY_NAME_MAX: usize = 100;
+
+impl DisplayName {
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        printable(value, "display name", DISPLAY_NAME_MAX).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Free text for people to read: trimmed, not empty, bounded, no control characters.
+fn printable(value: &str, what: &'static str, max: usize) -> Result<String, DomainError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(DomainError::Empty { what });
+    }
+    if value.chars().count() > max {
+        return Err(DomainError::TooLong { what, max });
+    }
+    if value.chars().any(char::is_control) {
+        return Err(DomainError::BadCharacter {
+            what,
+            detail: "a control character".into(),
+        });
+    }
+    Ok(value.to_owned())
 }
 
 impl fmt::Display for ClientName {
@@ -103,5 +120,11 @@ mod tests {
         assert!(ClientName::parse("My App").is_ok());
         assert!(ClientName::parse("bad\nname").is_err());
         assert!(ClientName::parse("  ").is_err());
+        assert_eq!(
+            DisplayName::parse(" Alice Liddell ").unwrap().as_str(),
+            "Alice Liddell"
+        );
+        assert!(DisplayName::parse("tab\there").is_err());
+        assert!(DisplayName::parse(&"x".repeat(101)).is_err());
     }
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::keys::JwtType;
 use super::{ServiceError, Services};
 use crate::domain::{ClientId, FamilyId, Issuer, Resource, Scope, UserId};
 
@@ -55,7 +56,7 @@ impl Services {
     ) -> Result<AccessToken, ServiceError> {
         let signer = self
             .keys
-            .current()
+            .access_signer(self.policy.signing_alg)
             .ok_or_else(|| ServiceError::internal("no signing key is loaded"))?;
         let now = self.clock.now().timestamp();
         let ttl = self.policy.access_token_ttl.as_seconds();
@@ -85,7 +86,7 @@ impl Services {
             sid,
         };
         Ok(AccessToken {
-            token: signer.sign(&claims)?,
+            token: signer.sign(JwtType::Access, &claims)?,
             expires_in: ttl,
         })
     }

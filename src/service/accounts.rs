@@ -36,6 +36,9 @@ impl Services {
             enabled: true,
             created_at: now,
             password_changed_at: now,
+            display_name: None,
+            email: None,
+            email_verified: false,
         };
         let event = NewEvent::new(EventKind::UserCreated)
             .user(user.id)

@@ -4,7 +4,7 @@
 use super::{ServiceError, Services};
 use crate::domain::{
     Client, ClientId, ClientKind, ClientName, ClientSecret, EventKind, GrantType, GrantTypes,
-    NewEvent, RedirectUri, Resource, Scope,
+    NewEvent, RedirectUri, Resource, Scope, SigningAlg,
 };
 use crate::store::StoreError;
 
@@ -19,6 +19,9 @@ pub struct ClientRegistration {
     pub scopes: Scope,
     pub resources: Vec<Resource>,
     pub skip_consent: bool,
+    /// `None`: ID tokens use the server's signing algorithm.
+    pub id_token_alg: Option<SigningAlg>,
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
 }
 
 /// A client just registered, with its secret: the only time the secret is known.
@@ -62,12 +65,15 @@ impl Services {
             resources: registration.resources,
             skip_consent: registration.skip_consent,
             enabled: true,
+            id_token_alg: registration.id_token_alg,
+            post_logout_redirect_uris: deduplicated(registration.post_logout_redirect_uris),
             created_at: now,
             updated_at: now,
         };
         let event = NewEvent::new(EventKind::ClientCreated)
             .client(client.id)
             .detail(client.name.as_str());
+        self.ensure_key_for(client.id_token_alg).await?;
         self.store.insert_client(client.clone(), event).await?;
         Ok(RegisteredClient { client, secret })
     }
@@ -97,7 +103,10 @@ impl Services {
         client.scopes = changes.scopes;
         client.resources = changes.resources;
         client.skip_consent = changes.skip_consent;
+        client.id_token_alg = changes.id_token_alg;
+        client.post_logout_redirect_uris = deduplicated(changes.post_logout_redirect_uris);
         client.updated_at = self.clock.now();
+        self.ensure_key_for(client.id_token_alg).await?;
         self.store
             .update_client(client.clone())
             .await

@@ -15,7 +15,6 @@ mod maintenance;
 mod passwords;
 mod revoke;
 mod sessions;
-mod signer;
 mod verifier;
 
 use std::sync::Arc;
@@ -38,7 +37,7 @@ use crate::clock::Clock;
 use crate::domain::{SigningAlg, Ttl};
 use crate::metrics::Metrics;
 use crate::store::Store;
-use signer::KeyRing;
+use keys::KeyRing;
 
 /// The lifetimes and choices the rules depend on, read once from configuration.
 #[derive(Debug, Clone, Copy)]

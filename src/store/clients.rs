@@ -9,7 +9,7 @@ use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
 use crate::domain::{
     Client, ClientId, ClientKind, ClientName, ClientSecretHash, DomainError, GrantTypes, NewEvent,
-    RedirectUri, Resource, RevocationReason, Scope,
+    RedirectUri, Resource, RevocationReason, Scope, SigningAlg,
 };
 
 #[derive(Queryable, Selectable)]
@@ -26,6 +26,8 @@ struct ClientRow {
     enabled: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    id_token_alg: Option<String>,
+    post_logout_redirect_uris: String,
 }
 
 impl ClientRow {
@@ -51,6 +53,18 @@ impl ClientRow {
                 .map_err(corrupt)?,
             skip_consent: self.skip_consent,
             enabled: self.enabled,
+            id_token_alg: self
+                .id_token_alg
+                .as_deref()
+                .map(SigningAlg::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            post_logout_redirect_uris: self
+                .post_logout_redirect_uris
+                .split_whitespace()
+                .map(RedirectUri::parse)
+                .collect::<Result<_, _>>()
+                .map_err(corrupt)?,
             created_at: from_db(self.created_at),
             updated_at: from_db(self.updated_at),
         })
@@ -108,8 +122,9 @@ fn insert_redirect_uris(
     Ok(())
 }
 
-fn resources_column(resources: &[Resource]) -> String {
-    let uris: Vec<&str> = resources.iter().map(Resource::as_str).collect();
+/// A set of URIs in one column: none of them can contain white space.
+fn uris_column<T>(uris: &[T], as_str: fn(&T) -> &str) -> String {
+    let uris: Vec<&str> = uris.iter().map(as_str).collect();
     uris.join(" ")
 }
 
@@ -132,9 +147,14 @@ impl Store {
                     clients::is_public.eq(client.is_public()),
                     clients::grant_types.eq(client.grant_types.to_string()),
                     clients::scopes.eq(client.scopes.to_string()),
-                    clients::resources.eq(resources_column(&client.resources)),
+                    clients::resources.eq(uris_column(&client.resources, Resource::as_str)),
                     clients::skip_consent.eq(client.skip_consent),
                     clients::enabled.eq(client.enabled),
+                    clients::id_token_alg.eq(client.id_token_alg.map(SigningAlg::as_str)),
+                    clients::post_logout_redirect_uris.eq(uris_column(
+                        &client.post_logout_redirect_uris,
+                        RedirectUri::as_str,
+                    )),
                     clients::created_at.eq(to_db(client.created_at)),
                     clients::updated_at.eq(to_db(client.updated_at)),
                 ))
@@ -174,7 +194,7 @@ impl Store {
     }
 
     /// Replaces what an admin may edit: name, redirect URIs, grants, scopes, resources,
-    /// skip-consent. The client's type and secret stay.
+    /// skip-consent, the ID-token algorithm and the post-logout redirect URIs. The client's type and secret stay.
     pub async fn update_client(&self, client: Client) -> Result<(), StoreError> {
         self.write(move |conn| {
             let id = client.id.to_string();
@@ -183,8 +203,13 @@ impl Store {
                     clients::name.eq(client.name.as_str()),
                     clients::grant_types.eq(client.grant_types.to_string()),
                     clients::scopes.eq(client.scopes.to_string()),
-                    clients::resources.eq(resources_column(&client.resources)),
+                    clients::resources.eq(uris_column(&client.resources, Resource::as_str)),
                     clients::skip_consent.eq(client.skip_consent),
+                    clients::id_token_alg.eq(client.id_token_alg.map(SigningAlg::as_str)),
+                    clients::post_logout_redirect_uris.eq(uris_column(
+                        &client.post_logout_redirect_uris,
+                        RedirectUri::as_str,
+                    )),
                     clients::updated_at.eq(to_db(client.updated_at)),
                 ))
                 .execute(conn)?;

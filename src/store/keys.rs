@@ -64,39 +64,67 @@ impl Store {
         .await
     }
 
-    pub async fn active_key(&self) -> Result<Option<SigningKey>, StoreError> {
+    /// The active keys, newest first: at most one per algorithm.
+    pub async fn active_keys(&self) -> Result<Vec<SigningKey>, StoreError> {
         self.run(|conn| {
             keys::table
                 .filter(keys::retired_at.is_null())
+                .order(keys::created_at.desc())
                 .select(KeyRow::as_select())
-                .get_result(conn)
-                .optional()?
+                .load(conn)?
+                .into_iter()
                 .map(KeyRow::into_key)
-                .transpose()
+                .collect()
         })
         .await
     }
 
-    /// Stores the first key. `Conflict` when another instance stored one first: the
-    /// unique index on the active key lets only one win.
-    pub async fn insert_first_key(&self, key: SigningKey) -> Result<(), StoreError> {
-        self.run(move |conn| insert(conn, &key)).await
-    }
-
-    /// Retires the active key and makes `key` active, in one transaction, so that there is
-    /// never a moment without an active key or with two.
-    pub async fn rotate_key(
+    /// Retires the active keys of the algorithms in `retire` and makes `new` active, in
+    /// one transaction. `Conflict` when another instance made a key of one of these
+    /// algorithms active first: the unique index on active keys per algorithm lets only
+    /// one win, and the loser changes nothing.
+    pub async fn replace_keys(
         &self,
-        key: SigningKey,
+        retire: Vec<SigningAlg>,
+        new: Vec<SigningKey>,
         now: DateTime<Utc>,
         event: NewEvent,
     ) -> Result<(), StoreError> {
         self.write(move |conn| {
-            diesel::update(keys::table.filter(keys::retired_at.is_null()))
-                .set(keys::retired_at.eq(to_db(now)))
-                .execute(conn)?;
-            insert(conn, &key)?;
+            let retire: Vec<&str> = retire.iter().map(|alg| alg.as_str()).collect();
+            diesel::update(
+                keys::table
+                    .filter(keys::retired_at.is_null())
+                    .filter(keys::alg.eq_any(retire)),
+            )
+            .set(keys::retired_at.eq(to_db(now)))
+            .execute(conn)?;
+            for key in &new {
+                insert(conn, key)?;
+            }
             events::insert(conn, &event, now)
+        })
+        .await
+    }
+
+    /// The ID-token algorithms enabled clients asked for.
+    pub async fn client_id_token_algs(&self) -> Result<Vec<SigningAlg>, StoreError> {
+        use super::schema::clients;
+        self.run(|conn| {
+            let names: Vec<Option<String>> = clients::table
+                .filter(clients::enabled.eq(true))
+                .filter(clients::id_token_alg.is_not_null())
+                .select(clients::id_token_alg)
+                .distinct()
+                .load(conn)?;
+            names
+                .into_iter()
+                .flatten()
+                .map(|name| {
+                    SigningAlg::parse(&name)
+                        .map_err(|e| StoreError::Corrupt(format!("client id_token_alg: {e}")))
+                })
+                .collect()
         })
         .await
     }

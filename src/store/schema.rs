@@ -10,6 +10,9 @@ diesel::table! {
         enabled -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
+        email -> Nullable<Text>,
+        email_verified -> Bool,
+        display_name -> Nullable<Text>,
     }
 }
 
@@ -26,6 +29,8 @@ diesel::table! {
         enabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        id_token_alg -> Nullable<Text>,
+        post_logout_redirect_uris -> Text,
     }
 }
 
@@ -51,6 +56,7 @@ diesel::table! {
         expires_at -> Timestamp,
         redeemed_at -> Nullable<Timestamp>,
         family_id -> Nullable<Text>,
+        nonce -> Nullable<Text>,
     }
 }
 

@@ -6,7 +6,8 @@ use super::schema::{browser_sessions, users};
 use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
 use crate::domain::{
-    NewEvent, PasswordHash, RevocationReason, SessionTokenHash, User, UserId, Username,
+    DisplayName, Email, NewEvent, PasswordHash, RevocationReason, SessionTokenHash, User, UserId,
+    Username,
 };
 
 #[derive(Queryable, Selectable)]
@@ -19,6 +20,9 @@ pub(super) struct UserRow {
     enabled: bool,
     created_at: NaiveDateTime,
     password_changed_at: NaiveDateTime,
+    email: Option<String>,
+    email_verified: bool,
+    display_name: Option<String>,
 }
 
 impl UserRow {
@@ -32,6 +36,19 @@ impl UserRow {
                 enabled: self.enabled,
                 created_at: from_db(self.created_at),
                 password_changed_at: from_db(self.password_changed_at),
+                display_name: self
+                    .display_name
+                    .as_deref()
+                    .map(DisplayName::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
+                email: self
+                    .email
+                    .as_deref()
+                    .map(Email::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
+                email_verified: self.email_verified,
             },
             PasswordHash(self.password_hash),
         ))
@@ -56,6 +73,9 @@ impl Store {
                     users::enabled.eq(user.enabled),
                     users::created_at.eq(to_db(user.created_at)),
                     users::password_changed_at.eq(to_db(user.password_changed_at)),
+                    users::display_name.eq(user.display_name.as_ref().map(DisplayName::as_str)),
+                    users::email.eq(user.email.as_ref().map(Email::as_str)),
+                    users::email_verified.eq(user.email_verified),
                 ))
                 .execute(conn)?;
             events::insert(conn, &event, user.created_at)

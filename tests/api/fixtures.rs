@@ -1,7 +1,9 @@
 //! What a test sets up on its server before talking to it: user accounts and registered
 //! clients.
 
-use latchkey::domain::{ClientName, GrantTypes, Password, RedirectUri, Resource, Scope, Username};
+use latchkey::domain::{
+    ClientName, GrantTypes, Password, RedirectUri, Resource, Scope, SigningAlg, Username,
+};
 use latchkey::service::ClientRegistration;
 
 use crate::helpers::TestApp;
@@ -27,6 +29,8 @@ pub struct ClientSpec<'a> {
     pub grants: &'a str,
     pub redirect_uris: &'a [&'a str],
     pub resources: &'a [&'a str],
+    pub id_token_alg: Option<&'a str>,
+    pub post_logout_redirect_uris: &'a [&'a str],
 }
 
 impl Default for ClientSpec<'_> {
@@ -38,6 +42,8 @@ impl Default for ClientSpec<'_> {
             grants: "authorization_code refresh_token",
             redirect_uris: &[REDIRECT],
             resources: &[],
+            id_token_alg: None,
+            post_logout_redirect_uris: &[],
         }
     }
 }
@@ -102,6 +108,12 @@ impl TestApp {
                     .map(|r| Resource::parse(r).unwrap())
                     .collect(),
                 skip_consent: spec.skip_consent,
+                id_token_alg: spec.id_token_alg.map(|alg| SigningAlg::parse(alg).unwrap()),
+                post_logout_redirect_uris: spec
+                    .post_logout_redirect_uris
+                    .iter()
+                    .map(|u| RedirectUri::parse(u).unwrap())
+                    .collect(),
             })
             .await
             .unwrap();

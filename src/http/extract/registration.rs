@@ -1,7 +1,9 @@
 //! The admin console's client form read into a `ClientRegistration`.
 
 use super::params::Params;
-use crate::domain::{ClientName, DomainError, GrantType, GrantTypes, RedirectUri, Resource, Scope};
+use crate::domain::{
+    ClientName, DomainError, GrantType, GrantTypes, RedirectUri, Resource, Scope, SigningAlg,
+};
 use crate::service::ClientRegistration;
 
 /// Reads the client form; every field's problem is reported, not just the first.
@@ -28,6 +30,14 @@ pub fn client_registration(form: &Params) -> Result<ClientRegistration, Vec<Stri
         .iter()
         .filter_map(|uri| keep(&mut errors, Resource::parse(uri)))
         .collect();
+    let post_logout_redirect_uris: Vec<RedirectUri> = lines("post_logout_redirect_uris")
+        .iter()
+        .filter_map(|uri| keep(&mut errors, RedirectUri::parse(uri)))
+        .collect();
+    let id_token_alg = match form.get("id_token_alg").unwrap_or_default() {
+        "" => None,
+        alg => keep(&mut errors, SigningAlg::parse(alg)),
+    };
     let scopes = keep(
         &mut errors,
         Scope::parse(form.get("scope").unwrap_or_default()),
@@ -44,6 +54,8 @@ pub fn client_registration(form: &Params) -> Result<ClientRegistration, Vec<Stri
             scopes,
             resources,
             skip_consent: form.get("skip_consent").is_some(),
+            id_token_alg,
+            post_logout_redirect_uris,
         }),
         _ => Err(errors),
     }
