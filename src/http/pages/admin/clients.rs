@@ -1,12 +1,10 @@
-//! The admin console's pages.
+//! The clients list, the register and edit forms, and the credentials page.
 
 use askama::Template;
 
-use super::{describe_event, when};
-use crate::domain::{BrowserSession, Client, ClientSecret, EventKind, GrantType, User};
+use crate::domain::{BrowserSession, Client, ClientSecret, GrantType};
 use crate::http::extract::Params;
-use crate::http::routes;
-use crate::service::EventsPage;
+use crate::http::pages::when;
 
 pub struct ClientRow {
     pub id: String,
@@ -190,124 +188,6 @@ impl ClientSecretPage {
             client_id: client.id.to_string(),
             client_name: client.name.to_string(),
             secret: secret.map(|s| s.expose().to_owned()),
-        }
-    }
-}
-
-pub struct UserRow {
-    pub name: String,
-    pub is_admin: bool,
-    pub enabled: bool,
-    pub created: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/users.html")]
-pub struct AdminUsersPage {
-    pub me: String,
-    pub csrf: String,
-    pub search: String,
-    pub rows: Vec<UserRow>,
-    pub error: Option<String>,
-}
-
-impl AdminUsersPage {
-    pub fn new(
-        session: &BrowserSession,
-        users: &[User],
-        search: &str,
-        error: Option<&str>,
-    ) -> Self {
-        Self {
-            me: session.user.username.to_string(),
-            csrf: session.csrf.expose().to_owned(),
-            search: search.to_owned(),
-            rows: users
-                .iter()
-                .map(|user| UserRow {
-                    name: user.username.to_string(),
-                    is_admin: user.is_admin,
-                    enabled: user.enabled,
-                    created: when(user.created_at),
-                })
-                .collect(),
-            error: error.map(str::to_owned),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "admin/password.html")]
-pub struct OneTimePasswordPage {
-    pub me: String,
-    pub csrf: String,
-    pub target: String,
-    pub password: String,
-}
-
-impl OneTimePasswordPage {
-    pub fn new(session: &BrowserSession, target: &str, password: &str) -> Self {
-        Self {
-            me: session.user.username.to_string(),
-            csrf: session.csrf.expose().to_owned(),
-            target: target.to_owned(),
-            password: password.to_owned(),
-        }
-    }
-}
-
-pub struct EventRow {
-    pub when: String,
-    pub kind: &'static str,
-    pub what: &'static str,
-    pub user: String,
-    pub client: String,
-    pub ip: String,
-    pub detail: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/events.html")]
-pub struct AdminEventsPage {
-    pub me: String,
-    pub csrf: String,
-    pub kinds: Vec<&'static str>,
-    pub selected: String,
-    pub rows: Vec<EventRow>,
-    pub previous: Option<String>,
-    pub next: Option<String>,
-}
-
-impl AdminEventsPage {
-    pub fn new(session: &BrowserSession, page: &EventsPage, kind: Option<EventKind>) -> Self {
-        let kind = kind.map(EventKind::as_str);
-        let link = |number: i64| {
-            let number = number.to_string();
-            let mut pairs: Vec<(&str, &str)> =
-                kind.map(|kind| ("kind", kind)).into_iter().collect();
-            pairs.push(("page", &number));
-            routes::with_query(routes::ADMIN_EVENTS, &pairs)
-        };
-        Self {
-            me: session.user.username.to_string(),
-            csrf: session.csrf.expose().to_owned(),
-            kinds: EventKind::ALL.iter().map(|k| k.as_str()).collect(),
-            selected: kind.unwrap_or_default().to_owned(),
-            rows: page
-                .events
-                .iter()
-                .map(|event| EventRow {
-                    when: when(event.occurred_at),
-                    kind: event.kind.as_str(),
-                    what: describe_event(event.kind),
-                    user: event.username.clone().unwrap_or_default(),
-                    client: event.client_id.clone().unwrap_or_default(),
-                    ip: event.ip.clone().unwrap_or_default(),
-                    detail: event.detail.clone(),
-                })
-                .collect(),
-            previous: (page.page > 1).then(|| link(page.page - 1)),
-            next: page.has_next.then(|| link(page.page + 1)),
         }
     }
 }
