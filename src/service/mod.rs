@@ -13,6 +13,7 @@ mod introspect;
 mod keys;
 mod maintenance;
 mod passwords;
+mod profile;
 mod revoke;
 mod sessions;
 mod verifier;
@@ -31,6 +32,7 @@ pub use events::{EVENTS_PER_PAGE, EventsPage};
 pub use grants::{TokenRequest, TokenResponse};
 pub use introspect::ActiveToken;
 pub use keys::{KEY_REFRESH_INTERVAL, KeyState, KeySummary};
+pub use profile::Profile;
 pub use sessions::{LoginOutcome, Origin};
 
 use crate::clock::Clock;

@@ -171,6 +171,7 @@ pub fn describe_event(kind: EventKind) -> &'static str {
         EventKind::UserCreated => "Your account was created",
         EventKind::FamiliesRevoked => "An app's access was revoked",
         EventKind::LoginFailed => "A sign-in with a wrong password",
+        EventKind::ProfileChanged => "Your name or email address was changed",
         EventKind::ClientCreated
         | EventKind::ClientSecretRotated
         | EventKind::ClientDisabled

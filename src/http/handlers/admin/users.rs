@@ -8,7 +8,7 @@ use crate::http::extract::{Admin, Params};
 use crate::http::pages::{AdminUsersPage, OneTimePasswordPage, html};
 use crate::http::respond::see_other;
 use crate::http::routes;
-use crate::service::{ServiceError, Services};
+use crate::service::{Profile, ServiceError, Services};
 
 const NO_SUCH_USER: &str = "There is no such user.";
 
@@ -39,7 +39,7 @@ pub async fn create(
         Password::new_choice(form.take("password").unwrap_or_default()),
     ) {
         (Ok(name), Ok(password)) => services
-            .create_user(name, &password, is_admin)
+            .create_user(name, &password, is_admin, Profile::default())
             .await
             .map(|_| ()),
         (Err(e), _) | (_, Err(e)) => Err(e.into()),
