@@ -4,6 +4,7 @@
 mod authorize;
 mod credentials;
 mod params;
+mod profile;
 mod registration;
 mod session;
 mod token;
@@ -11,6 +12,7 @@ mod token;
 pub use authorize::authorization_request;
 pub use credentials::client_credentials;
 pub use params::Params;
+pub use profile::user_profile;
 pub use registration::client_registration;
 pub use session::{Admin, CurrentSession};
 pub use token::{not_a_form, presented_token, token_request};

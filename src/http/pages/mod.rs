@@ -183,6 +183,6 @@ pub fn describe_event(kind: EventKind) -> &'static str {
 
 mod admin;
 pub use admin::{
-    AdminClientPage, AdminClientsPage, AdminEventsPage, AdminUsersPage, ClientForm,
+    AdminClientPage, AdminClientsPage, AdminEventsPage, AdminUserPage, AdminUsersPage, ClientForm,
     ClientSecretPage, OneTimePasswordPage,
 };

@@ -6,4 +6,4 @@ mod users;
 
 pub use clients::{AdminClientPage, AdminClientsPage, ClientForm, ClientSecretPage};
 pub use events::AdminEventsPage;
-pub use users::{AdminUsersPage, OneTimePasswordPage};
+pub use users::{AdminUserPage, AdminUsersPage, OneTimePasswordPage};
