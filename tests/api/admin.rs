@@ -226,6 +226,74 @@ async fn the_register_form_explains_each_error(backend: Backend) {
     assert_eq!(app.services.list_clients().await.unwrap().len(), 0);
 }
 
+/// The OpenID Connect fields: the ID-token algorithm and where logout may return to,
+/// registered, shown again on the edit form, refilled after a refusal, and changed.
+async fn the_client_form_carries_the_openid_connect_fields(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, csrf) = admin(&app).await;
+    let blank = admin.get("/admin/clients/new").await.text().await.unwrap();
+    assert!(blank.contains("<option value=\"\" selected>"), "{blank}");
+    let bye = "https://app.example.com/bye";
+    let fields = |name: &'static str, alg: &'static str| {
+        vec![
+            ("name", name),
+            ("type", "confidential"),
+            ("grant_authorization_code", "on"),
+            ("redirect_uris", REDIRECT),
+            ("scope", "openid profile email"),
+            ("id_token_alg", alg),
+            ("post_logout_redirect_uris", bye),
+        ]
+    };
+
+    let refused = register(&admin, &csrf, &fields("", "RS256")).await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("<option value=\"RS256\" selected>") && html.contains(bye),
+        "refilled as typed: {html}"
+    );
+
+    let page = register(&admin, &csrf, &fields("OIDC App", "EdDSA")).await;
+    assert_eq!(page.status(), 200);
+    let id = shown(&page.text().await.unwrap(), "client_id");
+    let client_id = latchkey::domain::ClientId::parse(&id).unwrap();
+    let stored = app.services.find_client(client_id).await.unwrap();
+    assert_eq!(stored.id_token_alg.map(|a| a.as_str()), Some("EdDSA"));
+    assert_eq!(stored.post_logout_redirect_uris[0].to_string(), bye);
+    let edit = admin
+        .get(&format!("/admin/clients/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        edit.contains("<option value=\"EdDSA\" selected>")
+            && edit.contains(&format!(">{bye}</textarea>")),
+        "pre-filled: {edit}"
+    );
+
+    let path = format!("/admin/clients/{id}");
+    let mut form = vec![("csrf_token", csrf.as_str())];
+    form.extend(fields("OIDC App", "HS256"));
+    let refused = admin.post(&path, &form).await;
+    assert_eq!(refused.status(), 400);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("unknown signing algorithm")
+    );
+    let mut form = vec![("csrf_token", csrf.as_str())];
+    form.extend(fields("OIDC App", ""));
+    form.retain(|(name, _)| *name != "post_logout_redirect_uris");
+    assert_eq!(admin.post(&path, &form).await.status(), 303);
+    let stored = app.services.find_client(client_id).await.unwrap();
+    assert_eq!(stored.id_token_alg, None, "back to the server's algorithm");
+    assert!(stored.post_logout_redirect_uris.is_empty());
+}
+
 async fn security_events_are_listed_and_filtered(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
@@ -327,6 +395,7 @@ async fn only_admins_reach_the_console(backend: Backend) {
 on_both_backends!(
     clients_registered_through_the_console_complete_a_code_flow,
     the_register_form_explains_each_error,
+    the_client_form_carries_the_openid_connect_fields,
     security_events_are_listed_and_filtered,
     only_admins_reach_the_console,
 );

@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use crate::domain::{BrowserSession, Client, ClientSecret, GrantType};
+use crate::domain::{BrowserSession, Client, ClientSecret, GrantType, SigningAlg};
 use crate::http::extract::Params;
 use crate::http::pages::when;
 
@@ -67,6 +67,78 @@ impl AdminClientsPage {
     }
 }
 
+/// What the register and edit forms both ask (`templates/admin/grant_fields.html`).
+pub struct ClientFields {
+    pub redirect_uris: String,
+    pub resources: String,
+    pub scope: String,
+    pub grant_code: bool,
+    pub grant_refresh: bool,
+    pub grant_machine: bool,
+    pub skip_consent: bool,
+    /// Empty: the server's signing algorithm.
+    pub id_token_alg: String,
+    pub post_logout_redirect_uris: String,
+}
+
+impl ClientFields {
+    /// A new web app's: the code flow with refresh.
+    fn blank() -> Self {
+        Self {
+            redirect_uris: String::new(),
+            resources: String::new(),
+            scope: String::new(),
+            grant_code: true,
+            grant_refresh: true,
+            grant_machine: false,
+            skip_consent: false,
+            id_token_alg: String::new(),
+            post_logout_redirect_uris: String::new(),
+        }
+    }
+
+    /// As typed, to refill the form after a refusal.
+    fn typed(form: &Params) -> Self {
+        let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
+        let checked = |name: &str| form.get(name).is_some();
+        Self {
+            redirect_uris: text("redirect_uris"),
+            resources: text("resources"),
+            scope: text("scope"),
+            grant_code: checked("grant_authorization_code"),
+            grant_refresh: checked("grant_refresh_token"),
+            grant_machine: checked("grant_client_credentials"),
+            skip_consent: checked("skip_consent"),
+            id_token_alg: text("id_token_alg"),
+            post_logout_redirect_uris: text("post_logout_redirect_uris"),
+        }
+    }
+
+    /// As registered, for the edit form.
+    fn of(client: &Client) -> Self {
+        Self {
+            redirect_uris: lines(&client.redirect_uris),
+            resources: lines(&client.resources),
+            scope: client.scopes.to_string(),
+            grant_code: client.grant_types.contains(GrantType::AuthorizationCode),
+            grant_refresh: client.grant_types.contains(GrantType::RefreshToken),
+            grant_machine: client.grant_types.contains(GrantType::ClientCredentials),
+            skip_consent: client.skip_consent,
+            id_token_alg: client
+                .id_token_alg
+                .map(SigningAlg::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            post_logout_redirect_uris: lines(&client.post_logout_redirect_uris),
+        }
+    }
+
+    /// The choices of the ID-token algorithm select, besides the default.
+    pub fn id_token_algs(&self) -> [&'static str; 3] {
+        SigningAlg::ALL.map(SigningAlg::as_str)
+    }
+}
+
 /// The register form, blank or refilled after a refusal.
 #[derive(Template)]
 #[template(path = "admin/client_new.html")]
@@ -74,14 +146,8 @@ pub struct ClientForm {
     pub me: String,
     pub csrf: String,
     pub name: String,
-    pub redirect_uris: String,
-    pub resources: String,
-    pub scope: String,
     pub public: bool,
-    pub grant_code: bool,
-    pub grant_refresh: bool,
-    pub grant_machine: bool,
-    pub skip_consent: bool,
+    pub fields: ClientFields,
     pub errors: Vec<String>,
 }
 
@@ -91,31 +157,17 @@ impl ClientForm {
             me: session.user.username.to_string(),
             csrf: session.csrf.expose().to_owned(),
             name: String::new(),
-            redirect_uris: String::new(),
-            resources: String::new(),
-            scope: String::new(),
             public: false,
-            grant_code: true,
-            grant_refresh: true,
-            grant_machine: false,
-            skip_consent: false,
+            fields: ClientFields::blank(),
             errors: Vec::new(),
         }
     }
 
     pub fn filled(session: &BrowserSession, form: &Params, errors: Option<Vec<String>>) -> Self {
-        let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
-        let checked = |name: &str| form.get(name).is_some();
         Self {
-            name: text("name"),
-            redirect_uris: text("redirect_uris"),
-            resources: text("resources"),
-            scope: text("scope"),
+            name: form.get("name").unwrap_or_default().to_owned(),
             public: form.get("type") == Some("public"),
-            grant_code: checked("grant_authorization_code"),
-            grant_refresh: checked("grant_refresh_token"),
-            grant_machine: checked("grant_client_credentials"),
-            skip_consent: checked("skip_consent"),
+            fields: ClientFields::typed(form),
             errors: errors.unwrap_or_default(),
             ..Self::blank(session)
         }
@@ -137,13 +189,7 @@ pub struct AdminClientPage {
     pub kind: &'static str,
     pub enabled: bool,
     pub created: String,
-    pub redirect_uris: String,
-    pub resources: String,
-    pub scope: String,
-    pub grant_code: bool,
-    pub grant_refresh: bool,
-    pub grant_machine: bool,
-    pub skip_consent: bool,
+    pub fields: ClientFields,
     pub errors: Vec<String>,
 }
 
@@ -157,13 +203,7 @@ impl AdminClientPage {
             kind: kind(client),
             enabled: client.enabled,
             created: when(client.created_at),
-            redirect_uris: lines(&client.redirect_uris),
-            resources: lines(&client.resources),
-            scope: client.scopes.to_string(),
-            grant_code: client.grant_types.contains(GrantType::AuthorizationCode),
-            grant_refresh: client.grant_types.contains(GrantType::RefreshToken),
-            grant_machine: client.grant_types.contains(GrantType::ClientCredentials),
-            skip_consent: client.skip_consent,
+            fields: ClientFields::of(client),
             errors: errors.unwrap_or_default(),
         }
     }
