@@ -13,6 +13,7 @@ mod oauth;
 
 mod account;
 mod admin;
+mod admin_users;
 mod authorize;
 mod chromium;
 mod cli_clients;
