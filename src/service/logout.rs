@@ -44,9 +44,14 @@ impl Services {
                 self.post_logout_redirect(request, hint.as_ref()).await?,
             ));
         };
-        let for_this_user = hint
-            .as_ref()
-            .is_some_and(|claims| claims.sub == session.user.id.to_string());
+        // Section 2: with both a hint and a client_id, they must name the same client; a
+        // hint for another app is no reason to end this session unasked.
+        let for_this_user = hint.as_ref().is_some_and(|claims| {
+            claims.sub == session.user.id.to_string()
+                && request
+                    .client_id
+                    .is_none_or(|id| id.to_string() == claims.aud)
+        });
         if !for_this_user {
             return Ok(LogoutStep::Confirm);
         }

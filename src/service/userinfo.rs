@@ -36,21 +36,25 @@ impl Services {
         if claims.aud != issuer.as_str() {
             return Err(invalid_token("the access token is for another audience"));
         }
-        let Some(family) = claims.family() else {
-            return Err(invalid_token("the access token does not speak for a user"));
-        };
-        match self.store.family_status(family).await? {
-            Some(status) if !status.revoked => {}
-            _ => return Err(invalid_token("the access token has been revoked")),
+        // A token of a revoked family is no longer good, whatever it was granted.
+        if let Some(family) = claims.family() {
+            match self.store.family_status(family).await? {
+                Some(status) if !status.revoked => {}
+                _ => return Err(invalid_token("the access token has been revoked")),
+            }
         }
         let scope = Scope::parse(&claims.scope)
             .map_err(|_| invalid_token("the access token's scope is unreadable"))?;
+        // RFC 6750 section 3.1: a good token without the scope the resource needs.
         if !scope.is_openid() {
             return Err(OAuthError::new(
                 ErrorCode::InsufficientScope,
                 "the access token was not granted the openid scope",
             )
             .into());
+        }
+        if claims.family().is_none() {
+            return Err(invalid_token("the access token does not speak for a user"));
         }
         let user = match UserId::parse(&claims.sub) {
             Ok(id) => self.store.find_user_by_id(id).await?,
