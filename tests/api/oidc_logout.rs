@@ -1,0 +1,248 @@
+//! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): `GET /logout` with an
+//! `id_token_hint` ends the session at once; anything less asks first; only registered
+//! URIs are ever redirected to.
+
+use std::sync::Arc;
+
+use reqwest::cookie::{CookieStore, Jar};
+
+use crate::browser::{Browser, Form, location};
+use crate::fixtures::{REDIRECT, TestClient};
+use crate::helpers::{Backend, TestApp};
+use crate::oauth::{query_of, tokens};
+use crate::oidc::{SIGNED_OUT, oidc_client};
+use crate::on_both_backends;
+
+/// The end-session request.
+fn logout_path(params: &[(&str, &str)]) -> String {
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    format!("/logout?{query}")
+}
+
+/// A browser signed in as `user` through `client`: the ID token and refresh token it got.
+struct SignedIn {
+    browser: Browser,
+    jar: Arc<Jar>,
+    id_token: String,
+    refresh: String,
+}
+
+async fn signed_in(app: &TestApp, client: &TestClient, user: &str) -> SignedIn {
+    let jar = Arc::new(Jar::default());
+    let browser = Browser {
+        base: app.address.clone(),
+        http: reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let issued = browser.oidc_tokens(client, user, &[]).await;
+    assert!(browser.signed_in().await);
+    SignedIn {
+        browser,
+        jar,
+        id_token: issued.body["id_token"].as_str().unwrap().to_owned(),
+        refresh: issued.refresh.unwrap(),
+    }
+}
+
+impl SignedIn {
+    /// The browser's cookies for Latchkey, as it would send them.
+    fn cookies(&self) -> String {
+        let url = url::Url::parse(&self.browser.base).unwrap();
+        let cookies = self.jar.cookies(&url).expect("cookies");
+        cookies.to_str().unwrap().to_owned()
+    }
+}
+
+/// Follows redirects within Latchkey; returns the last response: a page, or a redirect
+/// away from Latchkey.
+async fn follow(browser: &Browser, mut response: reqwest::Response) -> reqwest::Response {
+    for _ in 0..5 {
+        if !matches!(response.status().as_u16(), 302 | 303) {
+            return response;
+        }
+        let to = location(&response);
+        if !to.starts_with('/') && !to.starts_with(&browser.base) {
+            return response;
+        }
+        response = browser.get(&to).await;
+    }
+    panic!("a redirect loop")
+}
+
+async fn a_valid_hint_signs_out_at_once_and_returns_to_the_app(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    let client = app.client(oidc_client()).await;
+    let alice = signed_in(&app, &client, "alice").await;
+    let cookies = alice.cookies();
+    let browser = &alice.browser;
+
+    let response = browser
+        .get(&logout_path(&[
+            ("id_token_hint", &alice.id_token),
+            ("post_logout_redirect_uri", SIGNED_OUT),
+            ("state", "bye-state"),
+            ("client_id", &client.id),
+        ]))
+        .await;
+    assert!(matches!(response.status().as_u16(), 302 | 303));
+    let to = location(&response);
+    assert!(to.starts_with(SIGNED_OUT), "{to}");
+    assert_eq!(query_of(&to)["state"], "bye-state");
+    assert!(!browser.signed_in().await, "the session ended");
+    // The session cookie, replayed from elsewhere, is dead too: it ended at Latchkey,
+    // not only in this browser.
+    let replayed = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/account"))
+        .header("cookie", cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        replayed.status(),
+        303,
+        "the old session cookie no longer works"
+    );
+    assert!(location(&replayed).starts_with("/login"));
+
+    // Apps keep their refresh-token families: signing out of Latchkey is not revoking.
+    tokens(client.refresh(&app, &alice.refresh).await).await;
+
+    // `client_id` is optional when the hint names the client.
+    let again = signed_in(&app, &client, "alice").await;
+    let browser = &again.browser;
+    let response = browser
+        .get(&logout_path(&[
+            ("id_token_hint", &again.id_token),
+            ("post_logout_redirect_uri", SIGNED_OUT),
+        ]))
+        .await;
+    assert!(location(&response).starts_with(SIGNED_OUT));
+    assert!(!browser.signed_in().await);
+}
+
+/// OIDC RP-Initiated Logout §3: a URI that is not exactly a registered post-logout URI
+/// is never redirected to, not even the client's own redirect URI.
+async fn only_registered_post_logout_uris_are_redirected_to(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    let client = app.client(oidc_client()).await;
+    for uri in [
+        "https://evil.example.com/",
+        REDIRECT,
+        "https://app.example.com/signed-out/extra",
+        "https://app.example.com/signed-out?next=https://evil.example.com",
+        "https://APP.example.com/signed-out",
+    ] {
+        let alice = signed_in(&app, &client, "alice").await;
+        let browser = &alice.browser;
+        let response = browser
+            .get(&logout_path(&[
+                ("id_token_hint", &alice.id_token),
+                ("post_logout_redirect_uri", uri),
+                ("state", "bye-state"),
+                ("client_id", &client.id),
+            ]))
+            .await;
+        let last = follow(browser, response).await;
+        assert_eq!(last.status(), 200, "{uri}: Latchkey's own page");
+        assert!(
+            !browser.signed_in().await,
+            "{uri}: the hint was valid, so the session ended"
+        );
+    }
+}
+
+/// Without a hint that proves the request comes from an app of this user, Latchkey asks
+/// on a CSRF-protected page before it signs anyone out.
+async fn without_a_valid_hint_a_confirmation_page_asks(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    app.user("bob").await;
+    let client = app.client(oidc_client()).await;
+    let other = app.client(oidc_client()).await;
+    let bobs = signed_in(&app, &client, "bob").await.id_token;
+    let for_other = signed_in(&app, &other, "alice").await.id_token;
+
+    let malformed = ["not-a-jwt", "a.b.c", "eyJhbGciOiJub25lIn0.e30."];
+    let mut cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("no hint", vec![("client_id", &client.id)]),
+        ("no parameters", vec![]),
+        ("another user's hint", vec![("id_token_hint", &bobs)]),
+        (
+            "a hint for another client",
+            vec![("id_token_hint", &for_other), ("client_id", &client.id)],
+        ),
+    ];
+    for hint in malformed {
+        cases.push(("a malformed hint", vec![("id_token_hint", hint)]));
+    }
+    for (what, mut params) in cases {
+        params.push(("post_logout_redirect_uri", SIGNED_OUT));
+        params.push(("state", "bye-state"));
+        let alice = signed_in(&app, &client, "alice").await;
+        let browser = &alice.browser;
+        let response = browser.get(&logout_path(&params)).await;
+        let status = response.status().as_u16();
+        let html = response.text().await.unwrap();
+        if what == "a malformed hint" && status == 400 {
+            assert!(
+                browser.signed_in().await,
+                "{what}: refused, still signed in"
+            );
+            continue;
+        }
+        assert_eq!(status, 200, "{what}: a confirmation page\n{html}");
+        assert!(
+            browser.signed_in().await,
+            "{what}: nobody is signed out unasked"
+        );
+        let form = Form::all(&html)
+            .into_iter()
+            .find(|f| f.method == "post")
+            .unwrap_or_else(|| panic!("{what}: no form to confirm with:\n{html}"));
+        assert!(
+            form.hidden.iter().any(|(name, _)| name == "csrf_token"),
+            "{what}: {form:?}"
+        );
+
+        // The same form without its CSRF token is refused, and the session lives.
+        let forged = Form {
+            hidden: form
+                .hidden
+                .iter()
+                .filter(|(name, _)| name != "csrf_token")
+                .cloned()
+                .collect(),
+            ..form.clone()
+        };
+        assert_eq!(browser.submit(&forged, &[]).await.status(), 403, "{what}");
+        assert!(browser.signed_in().await, "{what}");
+
+        let confirmed = follow(browser, browser.submit(&form, &[]).await).await;
+        let status = confirmed.status().as_u16();
+        if matches!(status, 302 | 303) {
+            let to = location(&confirmed);
+            assert!(to.starts_with(SIGNED_OUT), "{what}: redirected to {to}");
+            assert_eq!(query_of(&to)["state"], "bye-state");
+        } else {
+            assert_eq!(status, 200, "{what}: the signed-out page");
+        }
+        assert!(!browser.signed_in().await, "{what}: confirmed, signed out");
+        tokens(client.refresh(&app, &alice.refresh).await).await;
+    }
+}
+
+on_both_backends!(
+    a_valid_hint_signs_out_at_once_and_returns_to_the_app,
+    only_registered_post_logout_uris_are_redirected_to,
+    without_a_valid_hint_a_confirmation_page_asks,
+);
