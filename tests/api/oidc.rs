@@ -207,3 +207,15 @@ impl Browser {
         }
     }
 }
+
+/// The helper itself, against the example in OIDC Core Appendix A.3.
+#[test]
+fn at_hash_matches_the_oidc_core_example() {
+    assert_eq!(
+        at_hash(
+            Algorithm::RS256,
+            "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"
+        ),
+        "77QmUPtjPfzWtF2AnpK9RQ"
+    );
+}
