@@ -147,6 +147,29 @@ impl Browser {
         self.http.post(url).form(&fields).send().await.unwrap()
     }
 
+    /// Whether a `Location` keeps the browser at Latchkey: a path (not a scheme-relative
+    /// `//host` or a `/\\host`), or a URL on this server.
+    pub fn is_local(&self, to: &str) -> bool {
+        (to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"))
+            || to.starts_with(&format!("{}/", self.base))
+    }
+
+    /// Follows redirects within Latchkey; the first answer that is not one: a page, an
+    /// error, or a redirect away.
+    pub async fn follow(&self, mut response: Response) -> Response {
+        for _ in 0..10 {
+            if !matches!(response.status().as_u16(), 302 | 303) {
+                return response;
+            }
+            let to = location(&response);
+            if !self.is_local(&to) {
+                return response;
+            }
+            response = self.get(&to).await;
+        }
+        panic!("more than ten redirects within Latchkey")
+    }
+
     /// The whole browser side: authorize → login → consent (approved) → the redirect to
     /// the client. Returns the redirect URL.
     pub async fn authorize(&self, authorize: &str, username: &str) -> String {
@@ -160,15 +183,10 @@ impl Browser {
         let mut shown = Vec::new();
         let mut response = self.get(authorize).await;
         for _ in 0..10 {
+            response = self.follow(response).await;
             let status = response.status().as_u16();
             match status {
-                302 | 303 => {
-                    let to = location(&response);
-                    if !to.starts_with('/') && !to.starts_with(&self.base) {
-                        return (to, shown);
-                    }
-                    response = self.get(&to).await;
-                }
+                302 | 303 => return (location(&response), shown),
                 200 => {
                     let html = response.text().await.unwrap();
                     if Form::with_field(&html, "password").is_some() {

@@ -58,22 +58,6 @@ impl SignedIn {
     }
 }
 
-/// Follows redirects within Latchkey; returns the last response: a page, or a redirect
-/// away from Latchkey.
-async fn follow(browser: &Browser, mut response: reqwest::Response) -> reqwest::Response {
-    for _ in 0..5 {
-        if !matches!(response.status().as_u16(), 302 | 303) {
-            return response;
-        }
-        let to = location(&response);
-        if !to.starts_with('/') && !to.starts_with(&browser.base) {
-            return response;
-        }
-        response = browser.get(&to).await;
-    }
-    panic!("a redirect loop")
-}
-
 async fn a_valid_hint_signs_out_at_once_and_returns_to_the_app(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("alice").await;
@@ -152,7 +136,7 @@ async fn only_registered_post_logout_uris_are_redirected_to(backend: Backend) {
                 ("client_id", &client.id),
             ]))
             .await;
-        let last = follow(browser, response).await;
+        let last = browser.follow(response).await;
         assert_eq!(last.status(), 200, "{uri}: Latchkey's own page");
         assert!(
             !browser.signed_in().await,
@@ -227,7 +211,7 @@ async fn without_a_valid_hint_a_confirmation_page_asks(backend: Backend) {
         assert_eq!(browser.submit(&forged, &[]).await.status(), 403, "{what}");
         assert!(browser.signed_in().await, "{what}");
 
-        let confirmed = follow(browser, browser.submit(&form, &[]).await).await;
+        let confirmed = browser.follow(browser.submit(&form, &[]).await).await;
         let status = confirmed.status().as_u16();
         if matches!(status, 302 | 303) {
             let to = location(&confirmed);

@@ -169,10 +169,7 @@ async fn login_hint_fills_the_name_and_one_login_serves_every_app(backend: Backe
 
 /// Follows an authorization request to the login page it shows.
 async fn login_page(browser: &crate::browser::Browser, path: &str) -> String {
-    let mut response = browser.get(path).await;
-    while matches!(response.status().as_u16(), 302 | 303) {
-        response = browser.get(&location(&response)).await;
-    }
+    let response = browser.follow(browser.get(path).await).await;
     assert_eq!(response.status(), 200);
     response.text().await.unwrap()
 }

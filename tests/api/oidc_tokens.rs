@@ -13,7 +13,7 @@ use crate::on_both_backends;
 
 async fn an_openid_code_brings_an_id_token_with_the_granted_claims(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    for user in ["alice", "bob"] {
+    for user in ["alice", "bob", "carol"] {
         app.user(user).await;
     }
     app.set_profile("alice", "alice@example.com", true, Some("Alice Liddell"));
@@ -56,6 +56,14 @@ async fn an_openid_code_brings_an_id_token_with_the_granted_claims(backend: Back
     assert_eq!(id.claims["email"], "bob@example.com");
     assert_eq!(id.claims["email_verified"], false);
     for absent in ["name", "nonce"] {
+        assert!(!id.has(absent), "{absent} in {}", id.claims);
+    }
+
+    // No address at all: neither `email` nor `email_verified`.
+    let carol = app.browser().oidc_tokens(&client, "carol", &[]).await;
+    let id = app.id_token(&carol, &client).await;
+    assert_eq!(id.claims["preferred_username"], "carol");
+    for absent in ["name", "email", "email_verified"] {
         assert!(!id.has(absent), "{absent} in {}", id.claims);
     }
 

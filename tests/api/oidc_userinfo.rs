@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::fixtures::{ClientSpec, PASSWORD};
 use crate::helpers::{Backend, TestApp};
+use crate::hostile::base64_of;
 use crate::oidc::{challenge, oidc_client};
 use crate::on_both_backends;
 
@@ -161,11 +162,6 @@ async fn assert_invalid_token(app: &TestApp, what: &str, authorization: &str) {
             "{what} token, {method}: {refusal}"
         );
     }
-}
-
-fn base64_of(text: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(text)
 }
 
 on_both_backends!(
