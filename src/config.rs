@@ -55,6 +55,9 @@ pub struct PolicyArgs {
     /// Access-token signature algorithm: ES256, EdDSA or RS256
     #[arg(long, global = true, env = "LATCHKEY_SIGNING_ALG", default_value = "ES256", value_parser = from_env("LATCHKEY_SIGNING_ALG", SigningAlg::parse))]
     pub signing_alg: SigningAlg,
+    /// Lifetime of OpenID Connect ID tokens
+    #[arg(long, global = true, env = "LATCHKEY_ID_TOKEN_TTL", default_value = "1h", value_parser = ttl("LATCHKEY_ID_TOKEN_TTL"))]
+    pub id_token_ttl: Ttl,
 }
 
 impl PolicyArgs {
@@ -70,6 +73,7 @@ impl PolicyArgs {
             ("LATCHKEY_REFRESH_IDLE_TTL", self.refresh_idle_ttl),
             ("LATCHKEY_AUTH_CODE_TTL", self.auth_code_ttl),
             ("LATCHKEY_SESSION_TTL", self.session_ttl),
+            ("LATCHKEY_ID_TOKEN_TTL", self.id_token_ttl),
         ] {
             if value.as_seconds() == 0 {
                 return Err(format!("{var} must be longer than 0s"));
@@ -83,6 +87,7 @@ impl PolicyArgs {
             auth_code_ttl: self.auth_code_ttl,
             session_ttl: self.session_ttl,
             signing_alg: self.signing_alg,
+            id_token_ttl: self.id_token_ttl,
         })
     }
 }

@@ -38,7 +38,18 @@ pub enum PresentedToken {
 /// credential until it expires.
 pub struct AccessTokenText(String);
 
+/// Far longer than any token we issue; a longer one is not ours.
+const MAX_ACCESS_TOKEN: usize = 8192;
+
 impl AccessTokenText {
+    /// A bearer token as RFC 6750 section 2.1 spells it (`b64token`), or `None`.
+    pub fn parse(value: &str) -> Option<Self> {
+        let b64token = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b);
+        let body = value.trim_end_matches('=');
+        (!body.is_empty() && value.len() <= MAX_ACCESS_TOKEN && body.bytes().all(b64token))
+            .then(|| Self(value.to_owned()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

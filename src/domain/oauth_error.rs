@@ -3,7 +3,7 @@ use std::fmt;
 use thiserror::Error;
 
 /// Every error code Latchkey answers with: those of RFC 6749 sections 4.1.2.1 and 5.2,
-/// RFC 7009 and RFC 8707, and two of its own for what no RFC names (an unknown path, a
+/// RFC 6750 section 3.1, RFC 7009, RFC 8707 and OIDC Core section 3.1.2.6, and two of its own for what no RFC names (an unknown path, a
 /// name already taken). The one vocabulary from the rules to the response body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -17,6 +17,12 @@ pub enum ErrorCode {
     InvalidScope,
     InvalidTarget,
     AccessDenied,
+    /// RFC 6750: a bearer token that is not (or no longer) good.
+    InvalidToken,
+    InsufficientScope,
+    /// OIDC Core: `prompt=none` and the user would have to sign in, or to consent.
+    LoginRequired,
+    ConsentRequired,
     ServerError,
     TemporarilyUnavailable,
     NotFound,
@@ -36,6 +42,10 @@ impl ErrorCode {
             ErrorCode::InvalidScope => "invalid_scope",
             ErrorCode::InvalidTarget => "invalid_target",
             ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::InsufficientScope => "insufficient_scope",
+            ErrorCode::LoginRequired => "login_required",
+            ErrorCode::ConsentRequired => "consent_required",
             ErrorCode::ServerError => "server_error",
             ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
             ErrorCode::NotFound => "not_found",

@@ -51,6 +51,16 @@ impl Scope {
         Scope(self.0.union(&other.0).cloned().collect())
     }
 
+    pub fn contains(&self, token: &str) -> bool {
+        self.0.contains(token)
+    }
+
+    /// OIDC Core section 3.1.2.1: a request whose scope holds `openid` is an
+    /// authentication request, answered with an ID token.
+    pub fn is_openid(&self) -> bool {
+        self.contains("openid")
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -19,6 +19,20 @@ pub struct ApiError {
     status: StatusCode,
     code: ErrorCode,
     description: String,
+    challenge: Challenge,
+}
+
+/// The `WWW-Authenticate` header of a 401 or 403.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Challenge {
+    None,
+    /// A client failed to authenticate (RFC 6749 section 5.2).
+    Basic,
+    /// A protected resource refused the access token (RFC 6750 section 3); `error`:
+    /// whether to name the error code (not when no token was sent at all).
+    Bearer {
+        error: bool,
+    },
 }
 
 #[derive(Serialize)]
@@ -29,11 +43,31 @@ struct ErrorBody<'a> {
 
 impl ApiError {
     fn new(status: StatusCode, code: ErrorCode, description: impl Into<String>) -> Self {
+        let challenge = match code {
+            ErrorCode::InvalidClient => Challenge::Basic,
+            ErrorCode::InvalidToken | ErrorCode::InsufficientScope => {
+                Challenge::Bearer { error: true }
+            }
+            _ => Challenge::None,
+        };
         Self {
             status,
             code,
             description: description.into(),
+            challenge,
         }
+    }
+
+    /// A protected resource asked for without an access token (RFC 6750 section 3.1:
+    /// "the resource server SHOULD NOT include an error code").
+    pub fn bearer_required() -> Self {
+        let mut error = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidToken,
+            "an access token is required",
+        );
+        error.challenge = Challenge::Bearer { error: false };
+        error
     }
 
     /// A path that names no endpoint.
@@ -65,7 +99,8 @@ impl ApiError {
 impl From<OAuthError> for ApiError {
     fn from(error: OAuthError) -> Self {
         let status = match error.code {
-            ErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidClient | ErrorCode::InvalidToken => StatusCode::UNAUTHORIZED,
+            ErrorCode::InsufficientScope => StatusCode::FORBIDDEN,
             ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
@@ -89,11 +124,31 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.insert_header((
-                WWW_AUTHENTICATE,
-                r#"Basic realm="latchkey", charset="UTF-8""#,
-            ));
+        match self.challenge {
+            Challenge::None => {}
+            Challenge::Basic => {
+                response.insert_header((
+                    WWW_AUTHENTICATE,
+                    r#"Basic realm="latchkey", charset="UTF-8""#,
+                ));
+            }
+            Challenge::Bearer { error: false } => {
+                response.insert_header((WWW_AUTHENTICATE, r#"Bearer realm="latchkey""#));
+            }
+            Challenge::Bearer { error: true } => {
+                // The description is ours and plain: no quote or backslash to escape.
+                let mut value = format!(
+                    r#"Bearer realm="latchkey", error="{}", error_description="{}""#,
+                    self.code,
+                    self.description.replace(['"', '\\'], "'")
+                );
+                // Section 3.1: name the scope that would do. The one endpoint that asks
+                // for a scope is /userinfo, for openid.
+                if self.code == ErrorCode::InsufficientScope {
+                    value.push_str(r#", scope="openid""#);
+                }
+                response.insert_header((WWW_AUTHENTICATE, value));
+            }
         }
         if self.status == StatusCode::METHOD_NOT_ALLOWED {
             response.insert_header((ALLOW, "POST"));

@@ -5,7 +5,8 @@
 use actix_web::web;
 
 use super::handlers::{
-    account, admin, authorize, discovery, health, home, jwks, login, revocation, token,
+    account, admin, authorize, discovery, health, home, jwks, login, logout, revocation, token,
+    userinfo,
 };
 
 pub const HOME: &str = "/";
@@ -20,6 +21,8 @@ pub const JWKS: &str = "/jwks.json";
 pub const REVOKE: &str = "/revoke";
 pub const INTROSPECT: &str = "/introspect";
 pub const METADATA: &str = "/.well-known/oauth-authorization-server";
+pub const OPENID_CONFIGURATION: &str = "/.well-known/openid-configuration";
+pub const USERINFO: &str = "/userinfo";
 pub const METRICS: &str = "/metrics";
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_REVOKE_APP: &str = "/account/apps/{family}/revoke";
@@ -48,6 +51,36 @@ pub fn login_then(return_to: &str) -> String {
     with_query(LOGIN, &[("return_to", return_to)])
 }
 
+/// The login page for an authorization request: pre-filled with the request's
+/// `login_hint`, and shown even to a signed-in browser when the request wants a fresh
+/// login (`again`).
+pub fn sign_in_for(return_to: &str, hint: Option<&str>, again: bool) -> String {
+    let mut pairs = vec![("return_to", return_to)];
+    if let Some(hint) = hint {
+        pairs.push(("login_hint", hint));
+    }
+    if again {
+        pairs.push(("prompt", "login"));
+    }
+    with_query(LOGIN, &pairs)
+}
+
+/// The authorization request `query` again, marked (`mark`) with the time the browser
+/// was sent to sign in for it; an older mark is replaced.
+pub fn authorize_again(query: &str, mark: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    let seconds = at.timestamp().to_string();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name != mark)
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .chain(std::iter::once((mark.to_owned(), seconds)))
+        .collect();
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    with_query(AUTHORIZE, &pairs)
+}
+
 /// The account page with a notice of what was just done.
 pub fn account_done(what: &str) -> String {
     with_query(ACCOUNT, &[("done", what)])
@@ -64,6 +97,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(COPY_SCRIPT, web::get().to(home::copy_script))
         .route(JWKS, web::get().to(jwks::keys))
         .route(METADATA, web::get().to(discovery::metadata))
+        .route(OPENID_CONFIGURATION, web::get().to(discovery::metadata))
+        .service(
+            web::resource(USERINFO)
+                .route(web::get().to(userinfo::get))
+                .route(web::post().to(userinfo::post)),
+        )
         .route(METRICS, web::get().to(discovery::metrics))
         .route(ACCOUNT, web::get().to(account::page))
         .route(ACCOUNT_REVOKE_APP, web::post().to(account::revoke_app))
@@ -82,7 +121,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(login::form))
                 .route(web::post().to(login::submit)),
         )
-        .route(LOGOUT, web::post().to(login::logout))
+        .service(
+            web::resource(LOGOUT)
+                .route(web::get().to(logout::start))
+                .route(web::post().to(logout::confirm)),
+        )
         .service(
             web::resource(TOKEN)
                 .route(web::post().to(token::issue))

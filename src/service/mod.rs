@@ -9,12 +9,15 @@ mod clients;
 mod error;
 mod events;
 mod grants;
+mod id_token;
 mod introspect;
 mod keys;
+mod logout;
 mod maintenance;
 mod passwords;
 mod revoke;
 mod sessions;
+mod userinfo;
 mod verifier;
 
 use std::sync::Arc;
@@ -31,7 +34,9 @@ pub use events::{EVENTS_PER_PAGE, EventsPage};
 pub use grants::{TokenRequest, TokenResponse};
 pub use introspect::ActiveToken;
 pub use keys::{KEY_REFRESH_INTERVAL, KeyState, KeySummary};
+pub use logout::{LogoutRequest, LogoutStep};
 pub use sessions::{LoginOutcome, Origin};
+pub use userinfo::UserInfo;
 
 use crate::clock::Clock;
 use crate::domain::{SigningAlg, Ttl};
@@ -49,6 +54,7 @@ pub struct Policy {
     pub auth_code_ttl: Ttl,
     pub session_ttl: Ttl,
     pub signing_alg: SigningAlg,
+    pub id_token_ttl: Ttl,
 }
 
 /// Everything the HTTP handlers and the CLI call. Cheap to clone: a pool handle, a clock

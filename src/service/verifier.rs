@@ -1,12 +1,14 @@
-//! Reading back an access token we issued, for introspection and revocation: signature
-//! by a published key, `typ`, `iss`, and (when asked) `exp` against our clock, with no
-//! leeway. jsonwebtoken checks the signature; the time check is ours so that it follows
-//! the injected clock.
+//! Reading back a JWT we issued: an access token for introspection, revocation and
+//! `/userinfo`, an ID token as a logout hint. Signature by a published key, `typ`, `iss`,
+//! and (when asked) `exp` against our clock, with no leeway. jsonwebtoken checks the
+//! signature; the time check is ours so that it follows the injected clock.
 
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
+use super::keys::JwtType;
 use super::{ServiceError, Services};
 use crate::domain::{FamilyId, Issuer};
 
@@ -32,6 +34,13 @@ impl AccessClaims {
     }
 }
 
+/// What an ID token we issued says, as far as logout needs to know.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdClaims {
+    pub sub: String,
+    pub aud: String,
+}
+
 impl Services {
     /// The claims of a genuine access token of ours, or `None`. `check_expiry: false`
     /// still accepts an expired token (revoking by an expired token is allowed).
@@ -41,10 +50,43 @@ impl Services {
         issuer: &Issuer,
         check_expiry: bool,
     ) -> Result<Option<AccessClaims>, ServiceError> {
+        let Some(claims) = self
+            .verify_jwt::<AccessClaims>(token, issuer, JwtType::Access)
+            .await?
+        else {
+            return Ok(None);
+        };
+        // RFC 7662 section 4: no leeway, an expired token is inactive.
+        if check_expiry && claims.exp <= self.clock.now().timestamp() {
+            return Ok(None);
+        }
+        Ok(Some(claims))
+    }
+
+    /// The claims of a genuine ID token of ours, expired or not: RP-Initiated Logout
+    /// section 2 has the server accept an expired one as a logout hint.
+    pub(super) async fn verify_id_token(
+        &self,
+        token: &str,
+        issuer: &Issuer,
+    ) -> Result<Option<IdClaims>, ServiceError> {
+        self.verify_jwt::<IdClaims>(token, issuer, JwtType::Id)
+            .await
+    }
+
+    /// A JWT of the given type signed by one of our published keys and issued by us.
+    async fn verify_jwt<C: DeserializeOwned>(
+        &self,
+        token: &str,
+        issuer: &Issuer,
+        kind: JwtType,
+    ) -> Result<Option<C>, ServiceError> {
         let Ok(header) = decode_header(token) else {
             return Ok(None);
         };
-        if header.typ.as_deref() != Some("at+jwt") {
+        // RFC 8725 section 3.11: an ID token must not pass for an access token, nor the
+        // other way round.
+        if header.typ.as_deref() != Some(kind.typ()) {
             return Ok(None);
         }
         let Some(kid) = header.kid else {
@@ -66,14 +108,8 @@ impl Services {
         validation.validate_aud = false;
         validation.required_spec_claims.clear();
         validation.set_issuer(&[issuer.as_str()]);
-        let Ok(data) = decode::<AccessClaims>(token, &key, &validation) else {
-            return Ok(None);
-        };
-        let claims = data.claims;
-        // RFC 7662 section 4: no leeway, an expired token is inactive.
-        if check_expiry && claims.exp <= self.clock.now().timestamp() {
-            return Ok(None);
-        }
-        Ok(Some(claims))
+        Ok(decode::<C>(token, &key, &validation)
+            .ok()
+            .map(|data| data.claims))
     }
 }

@@ -6,8 +6,8 @@ use super::schema::authorization_codes as codes;
 use super::time::{from_db, to_db};
 use super::{Store, StoreError, events};
 use crate::domain::{
-    AuthorizationCodeHash, ClientId, CodeChallenge, DomainError, FamilyId, NewEvent, RedirectUri,
-    Resource, RevocationReason, Scope, UserId,
+    AuthorizationCodeHash, ClientId, CodeChallenge, DomainError, FamilyId, NewEvent, Nonce,
+    RedirectUri, Resource, RevocationReason, Scope, UserId,
 };
 
 /// An authorization code about to be stored, with everything the token request must
@@ -20,6 +20,7 @@ pub struct NewCode {
     pub scope: Scope,
     pub resource: Option<Resource>,
     pub challenge: CodeChallenge,
+    pub nonce: Option<Nonce>,
     pub auth_time: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -37,6 +38,7 @@ impl Store {
                     codes::scope.eq(code.scope.to_string()),
                     codes::resource.eq(code.resource.as_ref().map(Resource::as_str)),
                     codes::code_challenge.eq(code.challenge.as_str()),
+                    codes::nonce.eq(code.nonce.as_ref().map(Nonce::as_str)),
                     codes::auth_time.eq(to_db(code.auth_time)),
                     codes::created_at.eq(to_db(code.created_at)),
                     codes::expires_at.eq(to_db(code.expires_at)),
@@ -56,6 +58,7 @@ pub struct StoredCode {
     pub scope: Scope,
     pub resource: Option<Resource>,
     pub challenge: CodeChallenge,
+    pub nonce: Option<Nonce>,
     pub auth_time: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub redeemed: bool,
@@ -70,6 +73,7 @@ struct CodeRow {
     scope: String,
     resource: Option<String>,
     code_challenge: String,
+    nonce: Option<String>,
     auth_time: NaiveDateTime,
     expires_at: NaiveDateTime,
     redeemed_at: Option<NaiveDateTime>,
@@ -90,6 +94,7 @@ impl CodeRow {
                 .transpose()
                 .map_err(corrupt)?,
             challenge: CodeChallenge::parse(&self.code_challenge).map_err(corrupt)?,
+            nonce: self.nonce.map(Nonce::from_stored),
             auth_time: from_db(self.auth_time),
             expires_at: from_db(self.expires_at),
             redeemed: self.redeemed_at.is_some(),

@@ -42,9 +42,10 @@ async fn keys_rotate_and_the_old_key_stays_published(backend: Backend) {
         purged.stdout
     );
 
-    // Once every token the old key could have signed is past its expiry (15 min access
-    // tokens, plus the 5 s in which instances pick up a new key), purge drops it.
-    app.clock.advance(chrono::TimeDelta::minutes(15));
+    // Once every token the old key could have signed is past its expiry (1 h ID tokens,
+    // longer than 15 min access tokens, plus the 5 s in which instances pick up a new
+    // key), purge drops it.
+    app.clock.advance(chrono::TimeDelta::hours(1));
     assert_eq!(app.services.purge().await.unwrap().signing_keys, 0);
     app.clock.advance(chrono::TimeDelta::seconds(6));
     assert_eq!(app.services.purge().await.unwrap().signing_keys, 1);

@@ -33,9 +33,10 @@ async fn metadata_names_every_endpoint(backend: Backend) {
         metadata["response_types_supported"],
         serde_json::json!(["code"])
     );
+    // What clients may ask for, and the OpenID scopes, which every server offers.
     assert_eq!(
         metadata["scopes_supported"],
-        serde_json::json!(["read", "write"])
+        serde_json::json!(["read", "write", "openid", "profile", "email"])
     );
     assert_eq!(
         metadata["access_token_signing_alg_values_supported"],

@@ -2,12 +2,20 @@
 //! `AuthorizationRequest` (RFC 6749 section 4.1.1, RFC 7636 section 4.3, RFC 8707).
 
 use super::params::Params;
+use chrono::DateTime;
+
 use crate::domain::{
-    ClientId, CodeChallenge, ErrorCode, GivenRedirect, OAuthError, Resource, Scope,
+    ClientId, CodeChallenge, ErrorCode, GivenRedirect, LoginHint, MaxAge, Nonce, OAuthError,
+    OpenIdParams, Prompt, Resource, Scope,
 };
 use crate::service::{AuthorizationRequest, NOT_THIS_RESOURCE, Requested, Target, Unredirectable};
 
 const MAX_STATE: usize = 1024;
+
+/// Latchkey's own mark on a request it sent the browser to sign in for: when (Unix
+/// seconds) it did. Only weakens `prompt=login` for a login made after that moment, so a
+/// forged value gains nothing a request without `prompt=login` would not have.
+pub const LOGIN_AFTER: &str = "login_after";
 
 pub fn authorization_request(params: &Params) -> AuthorizationRequest {
     AuthorizationRequest {
@@ -63,10 +71,26 @@ fn details(params: &Params) -> Result<Requested, OAuthError> {
         .map(Resource::parse)
         .transpose()
         .map_err(|_| OAuthError::new(ErrorCode::InvalidTarget, NOT_THIS_RESOURCE));
+    let openid = OpenIdParams {
+        nonce: params.get("nonce").map(Nonce::parse).transpose()?,
+        prompt: params
+            .get("prompt")
+            .map(Prompt::parse)
+            .transpose()?
+            .unwrap_or_default(),
+        max_age: params.get("max_age").map(MaxAge::parse).transpose()?,
+        login_hint: params.get("login_hint").and_then(LoginHint::parse),
+    };
+    let login_after = params
+        .get(LOGIN_AFTER)
+        .and_then(|seconds| seconds.parse::<i64>().ok())
+        .and_then(|seconds| DateTime::from_timestamp(seconds, 0));
     Ok(Requested {
         challenge,
         scope,
         resource,
+        openid,
+        login_after,
     })
 }
 

@@ -2,14 +2,18 @@
 //! here, once, so that nothing past the handlers sees a form, a cookie or a header.
 
 mod authorize;
+mod bearer;
 mod credentials;
+mod logout;
 mod params;
 mod registration;
 mod session;
 mod token;
 
-pub use authorize::authorization_request;
+pub use authorize::{LOGIN_AFTER, authorization_request};
+pub use bearer::{NoBearer, bearer_token};
 pub use credentials::client_credentials;
+pub use logout::logout_request;
 pub use params::Params;
 pub use registration::client_registration;
 pub use session::{Admin, CurrentSession};

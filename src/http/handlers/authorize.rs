@@ -2,16 +2,17 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 
+use crate::domain::LoginHint;
 use crate::http::edge::Edge;
 use crate::http::error::PageError;
-use crate::http::extract::{CurrentSession, Params, authorization_request};
+use crate::http::extract::{CurrentSession, LOGIN_AFTER, Params, authorization_request};
 use crate::http::pages::{ConsentPage, describe_scope, html};
 use crate::http::respond::see_other;
 use crate::http::routes;
 use crate::service::{AuthorizeError, AuthorizeStep, Services};
 
 /// The request parameters that travel through the consent form unchanged.
-const FORWARDED: [&str; 8] = [
+const FORWARDED: [&str; 13] = [
     "response_type",
     "client_id",
     "redirect_uri",
@@ -20,6 +21,11 @@ const FORWARDED: [&str; 8] = [
     "code_challenge",
     "code_challenge_method",
     "resource",
+    "nonce",
+    "prompt",
+    "max_age",
+    "login_hint",
+    LOGIN_AFTER,
 ];
 
 /// `GET /authorize` (RFC 6749 section 4.1.1).
@@ -41,9 +47,17 @@ pub async fn start(
         .authorize(request, session.0.as_ref(), &edge.issuer)
         .await?
     {
-        AuthorizeStep::Login => {
-            let here = format!("{}?{}", routes::AUTHORIZE, req.query_string());
-            Ok(see_other(&routes::login_then(&here)))
+        AuthorizeStep::Login { hint, login_after } => {
+            let here = match login_after {
+                Some(at) => routes::authorize_again(req.query_string(), LOGIN_AFTER, at),
+                None => format!("{}?{}", routes::AUTHORIZE, req.query_string()),
+            };
+            let hint = hint.as_ref().map(LoginHint::as_str);
+            Ok(see_other(&routes::sign_in_for(
+                &here,
+                hint,
+                session.0.is_some(),
+            )))
         }
         AuthorizeStep::Redirect(url) => Ok(see_other(&url)),
         AuthorizeStep::Consent(request) => {

@@ -2,20 +2,21 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::domain::{CsrfToken, Password};
+use crate::domain::{CsrfToken, LoginHint, Password};
 use crate::http::edge::{Edge, LOGIN_CSRF_COOKIE, SESSION_COOKIE, local_path};
 use crate::http::error::PageError;
 use crate::http::extract::{CurrentSession, Params};
 use crate::http::pages::{LoginPage, html};
 use crate::http::respond::see_other;
-use crate::http::routes;
 use crate::service::{LoginOutcome, Services};
 
 /// The login form's CSRF token lives in a cookie and in the form (double submit): there
 /// is no session yet to bind it to.
 const LOGIN_CSRF_SECONDS: i64 = 3600;
 
-/// `GET /login`: the form, or straight on when already signed in.
+/// `GET /login`: the form, or straight on when already signed in, unless an
+/// authorization request asked for a fresh login (`prompt=login`). `login_hint`
+/// pre-fills the user name, else the signed-in user's name when signing in again.
 pub async fn form(
     req: HttpRequest,
     edge: web::Data<Edge>,
@@ -23,11 +24,18 @@ pub async fn form(
 ) -> HttpResponse {
     let query = Params::parse(req.query_string().as_bytes());
     let return_to = local_path(query.get("return_to"));
-    if session.0.is_some() {
+    let again = query.get("prompt") == Some("login");
+    if session.0.is_some() && !again {
         return see_other(&return_to);
     }
+    let hint = query.get("login_hint").and_then(LoginHint::parse);
+    let username = match (&hint, &session.0) {
+        (Some(hint), _) => hint.as_str(),
+        (None, Some(session)) => session.user.username.as_str(),
+        (None, None) => "",
+    };
     let csrf = CsrfToken::generate();
-    let mut response = login_page(StatusCode::OK, &return_to, csrf.expose(), "", None);
+    let mut response = login_page(StatusCode::OK, &return_to, csrf.expose(), username, None);
     let _ = response.add_cookie(&edge.cookie(
         LOGIN_CSRF_COOKIE,
         csrf.expose().to_owned(),
@@ -91,23 +99,6 @@ pub async fn submit(
             Some("Too many failed attempts. Please wait a few minutes and try again."),
         ),
     })
-}
-
-/// `POST /logout`: ends the browser session at Latchkey (not the apps' refresh tokens).
-pub async fn logout(
-    body: Bytes,
-    services: web::Data<Services>,
-    edge: web::Data<Edge>,
-    session: CurrentSession,
-) -> Result<HttpResponse, PageError> {
-    let form = Params::parse(&body);
-    if session.0.is_none() {
-        return Ok(see_other(routes::HOME));
-    }
-    services.log_out(session.verified(&form)?).await?;
-    let mut response = see_other(routes::HOME);
-    let _ = response.add_cookie(&edge.expired_cookie(SESSION_COOKIE));
-    Ok(response)
 }
 
 fn login_page(

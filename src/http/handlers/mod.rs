@@ -6,5 +6,7 @@ pub mod health;
 pub mod home;
 pub mod jwks;
 pub mod login;
+pub mod logout;
 pub mod revocation;
 pub mod token;
+pub mod userinfo;

@@ -18,6 +18,8 @@ struct TokenBody<'a> {
     refresh_token: Option<&'a str>,
     #[serde(skip_serializing_if = "str::is_empty")]
     scope: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<&'a str>,
 }
 
 /// `POST /token` (RFC 6749 section 3.2).
@@ -68,6 +70,7 @@ async fn issue_tokens(
         expires_in: issued.expires_in,
         refresh_token: issued.refresh_token.as_ref().map(|t| t.expose()),
         scope: &scope,
+        id_token: issued.id_token.as_deref(),
     }))
 }
 

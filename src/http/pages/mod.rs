@@ -185,3 +185,15 @@ pub use admin::{
     AdminClientPage, AdminClientsPage, AdminEventsPage, AdminUsersPage, ClientForm,
     ClientSecretPage, OneTimePasswordPage,
 };
+
+#[derive(Template)]
+#[template(path = "logout_confirm.html")]
+pub struct LogoutConfirmPage<'a> {
+    pub username: &'a str,
+    pub csrf: &'a str,
+    pub hidden: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "signed_out.html")]
+pub struct SignedOutPage;

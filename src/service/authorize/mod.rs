@@ -1,5 +1,6 @@
 //! The authorization endpoint's rules (RFC 6749 section 4.1.1, RFC 7636, RFC 8707,
-//! RFC 9207). Validation comes in two stages because their errors go to different
+//! RFC 9207, and OIDC Core section 3.1.2 for `prompt`, `max_age` and `nonce`). Validation
+//! comes in two stages because their errors go to different
 //! places: until the client and its redirect URI are known to be genuine, an error is
 //! shown to the user and nobody is redirected (section 4.1.2.1); after that, every
 //! error goes back to the client.
@@ -10,11 +11,15 @@ mod request;
 pub use request::{AuthorizationRequest, CheckedAuthorization, Requested, Target, Unredirectable};
 
 use super::{ServiceError, Services};
+use chrono::{DateTime, Utc};
+
 use crate::domain::{
-    AuthorizationCode, BrowserSession, ErrorCode, GivenRedirect, GrantType, Issuer, OAuthError,
+    AuthorizationCode, BrowserSession, ErrorCode, GivenRedirect, GrantType, Issuer, LoginHint,
+    OAuthError,
 };
 use crate::store::NewCode;
-use redirect::{error_redirect, with_query};
+use redirect::error_redirect;
+pub(super) use redirect::with_query;
 
 /// Also what a `resource` that is not even a URI is refused with.
 pub const NOT_THIS_RESOURCE: &str = "this client may not ask for that resource";
@@ -38,7 +43,13 @@ impl From<ServiceError> for AuthorizeError {
 /// What the browser should see next.
 #[derive(Debug)]
 pub enum AuthorizeStep {
-    Login,
+    /// Sign in (again, if there is a session), then come back to the request; for a
+    /// request that asks for a fresh login, marked with `login_after`, so that the new
+    /// login is known to satisfy it.
+    Login {
+        hint: Option<LoginHint>,
+        login_after: Option<DateTime<Utc>>,
+    },
     Consent(Box<CheckedAuthorization>),
     /// The client's redirect URI with `code`, `state` and `iss`.
     Redirect(String),
@@ -114,28 +125,58 @@ impl Services {
             state,
             challenge: requested.challenge,
             resource,
+            openid: requested.openid,
+            login_after: requested.login_after,
         })
     }
 
-    /// Decides the next step for a valid request and a browser that may be logged in.
+    /// Decides the next step for a valid request and a browser that may be logged in:
+    /// sign in (or again, for `prompt=login` or a login older than `max_age`), consent
+    /// (unless remembered, or unless `prompt=consent` asks for it anyway), then a code.
+    /// `prompt=none` turns each page it would show into an error sent back to the client.
     pub async fn authorize(
         &self,
         request: CheckedAuthorization,
         session: Option<&BrowserSession>,
         issuer: &Issuer,
     ) -> Result<AuthorizeStep, ServiceError> {
-        let Some(session) = session else {
-            return Ok(AuthorizeStep::Login);
+        let now = self.clock.now();
+        let prompt = request.openid.prompt;
+        let back = |code, why: &str| {
+            Ok(AuthorizeStep::Redirect(error_redirect(
+                &request.redirect_uri,
+                &OAuthError::new(code, why),
+                request.state.as_deref(),
+                issuer,
+            )))
         };
-        let remembered = if request.client.skip_consent {
-            true
-        } else {
-            self.store
-                .find_consent(session.user.id, request.client.id)
-                .await?
-                .is_some_and(|granted| request.scope.narrows(&granted))
+        let session = match session {
+            Some(session) if signed_in_recently(&request, session, now) => session,
+            _ if prompt.none => {
+                return back(ErrorCode::LoginRequired, "the user must sign in");
+            }
+            _ => {
+                let wants_fresh = prompt.login || request.openid.max_age.is_some();
+                return Ok(AuthorizeStep::Login {
+                    hint: request.openid.login_hint.clone(),
+                    login_after: wants_fresh.then_some(now),
+                });
+            }
         };
+        let remembered = !prompt.consent
+            && (request.client.skip_consent
+                || self
+                    .store
+                    .find_consent(session.user.id, request.client.id)
+                    .await?
+                    .is_some_and(|granted| request.scope.narrows(&granted)));
         if !remembered {
+            if prompt.none {
+                return back(
+                    ErrorCode::ConsentRequired,
+                    "the user must approve this request",
+                );
+            }
             return Ok(AuthorizeStep::Consent(Box::new(request)));
         }
         let url = self.issue_code(&request, session, issuer).await?;
@@ -189,6 +230,12 @@ impl Services {
                 scope: request.scope.clone(),
                 resource: request.resource.clone(),
                 challenge: request.challenge.clone(),
+                // Only an authentication request's code carries its nonce to the ID token.
+                nonce: request
+                    .scope
+                    .is_openid()
+                    .then(|| request.openid.nonce.clone())
+                    .flatten(),
                 auth_time: session.auth_time,
                 created_at: now,
                 expires_at: now + self.policy.auth_code_ttl.as_delta(),
@@ -201,4 +248,23 @@ impl Services {
         params.push(("iss", issuer.as_str()));
         Ok(with_query(&request.redirect_uri, &params))
     }
+}
+
+/// Whether the session's login is recent enough for this request: `prompt=login` and
+/// `max_age` (OIDC Core section 3.1.2.1) ask for a login newer than the request, or than
+/// `max_age` seconds; a login after Latchkey sent the browser to sign in for this very
+/// request always is.
+fn signed_in_recently(
+    request: &CheckedAuthorization,
+    session: &BrowserSession,
+    now: DateTime<Utc>,
+) -> bool {
+    let renewed = request
+        .login_after
+        .is_some_and(|after| session.auth_time.timestamp() >= after.timestamp());
+    let young_enough = request
+        .openid
+        .max_age
+        .is_none_or(|max| (now - session.auth_time).num_seconds() <= max.0);
+    renewed || (!request.openid.prompt.login && young_enough)
 }

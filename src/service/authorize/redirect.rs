@@ -21,9 +21,12 @@ pub(super) fn error_redirect(
     with_query(redirect_uri, &params)
 }
 
-/// Adds query parameters to a registered redirect URI, keeping any query it already has
-/// (section 3.1.2: "MUST retain that query component").
-pub(super) fn with_query(redirect_uri: &RedirectUri, params: &[(&str, &str)]) -> String {
+/// Adds query parameters to a registered redirect URI (or post-logout redirect URI),
+/// keeping any query it already has (section 3.1.2: "MUST retain that query component").
+pub(in crate::service) fn with_query(
+    redirect_uri: &RedirectUri,
+    params: &[(&str, &str)],
+) -> String {
     match Url::parse(redirect_uri.as_str()) {
         Ok(mut url) => {
             url.query_pairs_mut().extend_pairs(params);

@@ -1,7 +1,10 @@
 //! An authorization request as the edge parsed it, and as it stands once checked.
 
+use chrono::{DateTime, Utc};
+
 use crate::domain::{
-    Client, ClientId, CodeChallenge, GivenRedirect, OAuthError, RedirectUri, Resource, Scope,
+    Client, ClientId, CodeChallenge, GivenRedirect, OAuthError, OpenIdParams, RedirectUri,
+    Resource, Scope,
 };
 
 /// `GET /authorize`'s parameters, each already parsed. What names the client and its
@@ -60,6 +63,10 @@ pub struct Requested {
     /// One that did not parse is reported after the scope, as one the client may not ask
     /// for.
     pub resource: Result<Option<Resource>, OAuthError>,
+    pub openid: OpenIdParams,
+    /// Set by Latchkey itself when it sent the browser to sign in again for this request
+    /// (`prompt=login`, `max_age`): a login since then satisfies the request.
+    pub login_after: Option<DateTime<Utc>>,
 }
 
 /// A request that passed every check: safe to show consent for and to issue a code to.
@@ -71,4 +78,6 @@ pub struct CheckedAuthorization {
     pub state: Option<String>,
     pub challenge: CodeChallenge,
     pub resource: Option<Resource>,
+    pub openid: OpenIdParams,
+    pub login_after: Option<DateTime<Utc>>,
 }

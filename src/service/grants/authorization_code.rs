@@ -1,6 +1,7 @@
 //! RFC 6749 section 4.1.3 with PKCE (RFC 7636 section 4.6).
 
 use super::super::access_token::Subject;
+use super::super::id_token::Minted;
 use super::super::{ServiceError, Services};
 use super::{TokenResponse, invalid_grant, refreshes};
 use chrono::{DateTime, Utc};
@@ -58,6 +59,9 @@ impl Services {
             ));
         }
 
+        let id_minter = self
+            .prepare_id_token(&stored.scope, stored.user_id, client.id)
+            .await?;
         let refresh_token = refreshes(client).then(RefreshToken::generate);
         let absolute = stored.auth_time + self.policy.refresh_absolute_ttl.as_delta();
         let family = NewFamily {
@@ -88,11 +92,26 @@ impl Services {
             &stored.scope,
             stored.resource.as_ref(),
         )?;
+        let id_token = id_minter
+            .map(|minter| {
+                minter.mint(
+                    issuer,
+                    Minted {
+                        scope: &stored.scope,
+                        auth_time: stored.auth_time,
+                        nonce: stored.nonce.as_ref(),
+                        access_token: &access.token,
+                        now,
+                    },
+                )
+            })
+            .transpose()?;
         Ok(TokenResponse {
             access_token: access.token,
             expires_in: access.expires_in,
             refresh_token,
             scope: stored.scope,
+            id_token,
         })
     }
 

@@ -47,6 +47,7 @@ impl Services {
             expires_in: access.expires_in,
             refresh_token: None,
             scope,
+            id_token: None,
         })
     }
 }

@@ -24,6 +24,8 @@ pub struct TokenResponse {
     pub expires_in: i64,
     pub refresh_token: Option<RefreshToken>,
     pub scope: Scope,
+    /// For a grant whose scope holds `openid` (OIDC Core sections 3.1.3.3 and 12.2).
+    pub id_token: Option<String>,
 }
 
 impl Services {

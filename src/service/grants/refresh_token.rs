@@ -7,6 +7,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::super::access_token::Subject;
+use super::super::id_token::Minted;
 use super::super::{ServiceError, Services};
 use super::client_auth::verify_credentials;
 use super::{TokenResponse, allow_grant, invalid_grant};
@@ -221,6 +222,13 @@ impl Services {
             };
             match decide(&family, &attempt) {
                 Decision::Rotate { write, scope } => {
+                    // Section 12.2: the same iss, sub, aud and auth_time, a new iat, no
+                    // nonce. Decided on the family's scope: a refresh that narrows the
+                    // access token's scope still renews the sign-in. Prepared before the
+                    // rotation commits, so that it cannot fail after.
+                    let id_minter = self
+                        .prepare_id_token(&family.scope, family.user_id, client.id)
+                        .await?;
                     if self.store.apply_rotation(write).await? == Applied::LostRace {
                         attempt.now = self.clock.now();
                         continue;
@@ -236,11 +244,26 @@ impl Services {
                         &scope,
                         family.resource.as_ref(),
                     )?;
+                    let id_token = id_minter
+                        .map(|minter| {
+                            minter.mint(
+                                issuer,
+                                Minted {
+                                    scope: &family.scope,
+                                    auth_time: family.auth_time,
+                                    nonce: None,
+                                    access_token: &access.token,
+                                    now: attempt.now,
+                                },
+                            )
+                        })
+                        .transpose()?;
                     return Ok(TokenResponse {
                         access_token: access.token,
                         expires_in: access.expires_in,
                         refresh_token: Some(replacement),
                         scope,
+                        id_token,
                     });
                 }
                 Decision::Refuse(refusal) => return Err(refusal.into()),

@@ -228,8 +228,15 @@ impl Services {
     }
 
     /// A key retired at `retired` may still have signed a token up to one refresh
-    /// interval later, and that token lives one access-token lifetime.
+    /// interval later, and that token lives one access-token or ID-token lifetime,
+    /// whichever is longer: some relying parties (Kubernetes, for one) keep verifying an
+    /// ID token until it expires.
     pub(super) fn key_publish_deadline(&self, retired: DateTime<Utc>) -> DateTime<Utc> {
-        retired + KEY_REFRESH_INTERVAL + self.policy.access_token_ttl.as_delta()
+        let lifetime = self
+            .policy
+            .access_token_ttl
+            .as_delta()
+            .max(self.policy.id_token_ttl.as_delta());
+        retired + KEY_REFRESH_INTERVAL + lifetime
     }
 }

@@ -94,10 +94,6 @@ impl Signer {
         self.kid
     }
 
-    pub fn alg(&self) -> SigningAlg {
-        self.alg
-    }
-
     /// `BASE64URL(header) . BASE64URL(claims) . BASE64URL(signature)`.
     pub fn sign(&self, kind: JwtType, claims: &impl Serialize) -> Result<String, ServiceError> {
         let header = match kind {
