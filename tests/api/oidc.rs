@@ -127,6 +127,11 @@ impl TestApp {
             "the ID token and the access token name the same subject"
         );
         assert_eq!(
+            claims["auth_time"],
+            claims_of(&issued.access)["auth_time"],
+            "one login behind both tokens"
+        );
+        assert_eq!(
             claims["at_hash"],
             at_hash(header.alg, &issued.access),
             "at_hash for {:?}",

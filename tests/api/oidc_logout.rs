@@ -161,14 +161,16 @@ async fn without_a_valid_hint_a_confirmation_page_asks(backend: Backend) {
         ("no hint", vec![("client_id", &client.id)]),
         ("no parameters", vec![]),
         ("another user's hint", vec![("id_token_hint", &bobs)]),
-        (
-            "a hint for another client",
-            vec![("id_token_hint", &for_other), ("client_id", &client.id)],
-        ),
     ];
     for hint in malformed {
         cases.push(("a malformed hint", vec![("id_token_hint", hint)]));
     }
+    // §2: "When both client_id and id_token_hint are present, the OP MUST verify that
+    // the Client Identifier matches the one used when issuing the ID Token."
+    cases.push((
+        "a hint for another client",
+        vec![("id_token_hint", &for_other), ("client_id", &client.id)],
+    ));
     for (what, mut params) in cases {
         params.push(("post_logout_redirect_uri", SIGNED_OUT));
         params.push(("state", "bye-state"));

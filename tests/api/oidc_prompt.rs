@@ -67,6 +67,14 @@ async fn prompt_none_and_prompt_consent_follow_the_session_and_the_consent(backe
     let issued = browser.redeem(&client, &to, &verifier).await;
     app.id_token(&issued, &client).await;
 
+    // Consent covers the scopes it was given for; one more is asked for anew.
+    let wider = oidc_authorize(
+        &client,
+        &[("prompt", "none"), ("scope", "openid profile email read")],
+    )
+    .0;
+    assert_redirected_error(&app, &browser.get(&wider).await, "consent_required");
+
     // prompt=consent asks again although the consent is remembered.
     let (path, verifier) = oidc_authorize(&client, &[("prompt", "consent")]);
     let (to, shown) = browser.authorize_showing(&path, "alice").await;
@@ -116,11 +124,24 @@ async fn prompt_login_and_max_age_ask_for_the_password_again(backend: Backend) {
     let (shown, same) = sign_in(&[("max_age", "3600")]).await;
     assert_eq!((shown.as_slice(), same), (&[][..], second), "recent enough");
 
+    // Too old a login, and no page allowed to fix it (OIDC Core §3.1.2.6).
+    let (path, _) = oidc_authorize(&client, &[("max_age", "300"), ("prompt", "none")]);
+    assert_redirected_error(&app, &browser.get(&path).await, "login_required");
+
     let (shown, third) = sign_in(&[("max_age", "300")]).await;
     assert_eq!(shown, [Shown::Login], "a login older than max_age");
     assert!(
         third >= second + 600,
         "a new auth_time: {second} then {third}"
+    );
+
+    // OIDC Core §3.1.2.1: max_age=0 is prompt=login.
+    app.clock.advance(TimeDelta::seconds(5));
+    let (shown, fourth) = sign_in(&[("max_age", "0")]).await;
+    assert_eq!(shown, [Shown::Login], "max_age=0");
+    assert!(
+        fourth >= third + 5,
+        "a new auth_time: {third} then {fourth}"
     );
 }
 
