@@ -7,11 +7,12 @@
 //     prints {url, code_verifier, nonce, state}
 //   node rp.mjs finish ISSUER CLIENT_ID CLIENT_SECRET REDIRECT_URI ALG START_JSON CALLBACK_URL POST_LOGOUT_URI
 //     validates the callback (state, iss), redeems the code with full ID token
-//     validation (signature from the JWKS, iss, aud, exp, iat, nonce, at_hash, auth_time),
-//     fetches userinfo for that subject, refreshes and checks the new ID token against
+//     validation (signature from the JWKS, alg, iss, aud, exp, iat, nonce, auth_time; the
+//     library leaves the optional at_hash to us, so this script checks it), fetches userinfo for that subject, refreshes and checks the new ID token against
 //     the first (OIDC Core 12.2), and builds the end-session URL; prints what it saw.
 //
 // Exits non-zero, with the library's error on stderr, when any check fails.
+import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 
 const [step, issuer, clientId, clientSecret, redirectUri, alg, ...rest] = process.argv.slice(2);
@@ -28,6 +29,14 @@ function check(condition, what, detail) {
   if (!condition) {
     throw new Error(`${what}: ${JSON.stringify(detail)}`);
   }
+}
+
+// OIDC Core 3.1.3.6: the left half of the access token's hash under the ID token's
+// algorithm (SHA-512 for Ed25519), base64url.
+function checkAtHash(claims, accessToken) {
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256').update(accessToken).digest();
+  const expected = digest.subarray(0, digest.length / 2).toString('base64url');
+  check(claims.at_hash === expected, 'at_hash binds the access token', { claims, expected });
 }
 
 async function start() {
@@ -53,11 +62,13 @@ async function finish(started, callbackUrl, postLogoutRedirectUri) {
     idTokenExpected: true,
   });
   const claims = tokens.claims();
+  checkAtHash(claims, tokens.access_token);
   const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
 
   const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token);
   const again = refreshed.claims();
   check(again !== undefined, 'a refresh of an openid family returns an ID token', refreshed);
+  checkAtHash(again, refreshed.access_token);
   for (const name of ['iss', 'sub', 'aud', 'auth_time']) {
     check(
       JSON.stringify(again[name]) === JSON.stringify(claims[name]),
