@@ -28,12 +28,13 @@ drop_postgres() {
   psql "$1" -qtAc "DROP DATABASE IF EXISTS ${path##*/} WITH (FORCE)" >/dev/null
 }
 
-# Registers user `bench` and a confidential client; sets CLIENT_ID and CLIENT_SECRET.
+# Registers user `bench` and a confidential client with scope $2 (default "read write";
+# families are seeded with all of it); sets CLIENT_ID and CLIENT_SECRET.
 register() {
   echo "$PASSWORD" | timeout 60 $LATCHKEY --database-url "$1" user create bench --password-stdin >/dev/null
   local client
   client=$(timeout 60 $LATCHKEY --database-url "$1" client create --name bench --redirect-uri $REDIRECT \
-    --skip-consent --scope "read write" --grant-type authorization_code --grant-type refresh_token \
+    --skip-consent --scope "${2:-read write}" --grant-type authorization_code --grant-type refresh_token \
     --grant-type client_credentials --json)
   CLIENT_ID=$(printf '%s' "$client" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
   CLIENT_SECRET=$(printf '%s' "$client" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')

@@ -5,6 +5,8 @@
 # within an hour, so only figures from the same minutes are compared):
 #   - latchkey-sqlite and, with BENCH_POSTGRES_URL (an admin URL), latchkey-postgres;
 #   - latchkey-before-sqlite / -postgres when LATCHKEY_BEFORE names an older build;
+#   - openid-sqlite / openid-postgres (only when named in SERVERS): families whose scope
+#     holds openid, so that every refresh also signs an ID token;
 #   - node-oidc-provider on its memory adapter (JWT access tokens, no ID token);
 #   - the HTTP ceiling: the peer benchmark's token endpoint with no storage (MODE=crypto).
 #
@@ -78,9 +80,9 @@ node_seed() {
 
 ceiling_seed() { seq -f 'seed-%g' 1 $SEED_COUNT; }
 
-latchkey_round() { # LABEL BINARY DATABASE_URL
+latchkey_round() { # LABEL BINARY DATABASE_URL [CLIENT_SCOPE]
   local LATCHKEY=$2
-  register "$3"
+  register "$3" "${4:-read write}"
   start_latchkey "$3" "$PORT"
   load "$1" "$SERVER_PID" "$CLIENT_ID" "$CLIENT_SECRET" latchkey_seed
   stop_latchkey
@@ -137,6 +139,8 @@ for round in $(seq 1 "$ROUNDS"); do
       latchkey-postgres) latchkey_round latchkey-postgres target/release/latchkey "$(fresh_db postgres)" ;;
       before-sqlite) latchkey_round before-sqlite "$LATCHKEY_BEFORE" "$(fresh_db sqlite)" ;;
       before-postgres) latchkey_round before-postgres "$LATCHKEY_BEFORE" "$(fresh_db postgres)" ;;
+      openid-sqlite) latchkey_round openid-sqlite target/release/latchkey "$(fresh_db sqlite)" "openid profile email read write" ;;
+      openid-postgres) latchkey_round openid-postgres target/release/latchkey "$(fresh_db postgres)" "openid profile email read write" ;;
       node) node_round ;;
       ceiling) ceiling_round ;;
     esac

@@ -68,7 +68,6 @@ async fn one_family(
             ("response_type", "code"),
             ("client_id", target.client_id.as_str()),
             ("redirect_uri", redirect_uri),
-            ("scope", "read write"),
             ("code_challenge", &challenge),
             ("code_challenge_method", "S256"),
         ])

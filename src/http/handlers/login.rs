@@ -45,12 +45,14 @@ pub async fn form(
 }
 
 /// `POST /login`: checks the password (throttled), starts a session, and returns to
-/// where the browser was going.
+/// where the browser was going. Signing in again (`prompt=login`) replaces the session
+/// the browser had.
 pub async fn submit(
     req: HttpRequest,
     body: Bytes,
     services: web::Data<Services>,
     edge: web::Data<Edge>,
+    previous: CurrentSession,
 ) -> Result<HttpResponse, PageError> {
     let mut form = Params::parse(&body);
     let cookie = req.cookie(LOGIN_CSRF_COOKIE);
@@ -75,6 +77,9 @@ pub async fn submit(
     };
     Ok(match outcome {
         LoginOutcome::LoggedIn { token, lifetime } => {
+            if let Some(previous) = previous.0 {
+                services.log_out(previous).await?;
+            }
             let mut response = see_other(&return_to);
             let _ = response.add_cookie(&edge.cookie(
                 SESSION_COOKIE,
