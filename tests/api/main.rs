@@ -31,6 +31,7 @@ mod oidc_hostile;
 mod oidc_logout;
 mod oidc_prompt;
 mod oidc_rp;
+mod oidc_secrets;
 mod oidc_tokens;
 mod oidc_userinfo;
 mod outage;

@@ -2,6 +2,8 @@
 //! tokens checked as OIDC Core §3.1.3.7 tells a client to, userinfo calls, and the
 //! session checks that logout tests need.
 
+use std::sync::Arc;
+
 use aws_lc_rs::digest::{SHA256, SHA512, digest};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -9,6 +11,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation, decode, decode_header};
 use latchkey::clock::Clock;
 use reqwest::Response;
+use reqwest::cookie::{CookieStore, Jar};
 use serde_json::Value;
 
 use crate::browser::{Browser, location};
@@ -210,6 +213,56 @@ impl Browser {
             }
             other => panic!("/account answered {other}"),
         }
+    }
+}
+
+/// The end-session request.
+pub fn logout_path(params: &[(&str, &str)]) -> String {
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    format!("/logout?{query}")
+}
+
+/// A browser signed in as `user` through `client`: the ID token and refresh token it got.
+pub struct SignedIn {
+    pub browser: Browser,
+    pub jar: Arc<Jar>,
+    pub id_token: String,
+    pub refresh: String,
+}
+
+pub async fn signed_in(app: &TestApp, client: &TestClient, user: &str) -> SignedIn {
+    signed_in_at(&app.address, client, user).await
+}
+
+/// The same at another server on the test's database (`latchkey serve`, say).
+pub async fn signed_in_at(base: &str, client: &TestClient, user: &str) -> SignedIn {
+    let jar = Arc::new(Jar::default());
+    let browser = Browser {
+        base: base.to_owned(),
+        http: reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let issued = browser.oidc_tokens(client, user, &[]).await;
+    assert!(browser.signed_in().await);
+    SignedIn {
+        browser,
+        jar,
+        id_token: issued.body["id_token"].as_str().unwrap().to_owned(),
+        refresh: issued.refresh.unwrap(),
+    }
+}
+
+impl SignedIn {
+    /// The browser's cookies for Latchkey, as it would send them.
+    pub fn cookies(&self) -> String {
+        let url = url::Url::parse(&self.browser.base).unwrap();
+        let cookies = self.jar.cookies(&url).expect("cookies");
+        cookies.to_str().unwrap().to_owned()
     }
 }
 

@@ -2,61 +2,12 @@
 //! `id_token_hint` ends the session at once; anything less asks first; only registered
 //! URIs are ever redirected to.
 
-use std::sync::Arc;
-
-use reqwest::cookie::{CookieStore, Jar};
-
-use crate::browser::{Browser, Form, location};
-use crate::fixtures::{REDIRECT, TestClient};
+use crate::browser::{Form, location};
+use crate::fixtures::REDIRECT;
 use crate::helpers::{Backend, TestApp};
 use crate::oauth::{query_of, tokens};
-use crate::oidc::{SIGNED_OUT, oidc_client};
+use crate::oidc::{SIGNED_OUT, logout_path, oidc_client, signed_in};
 use crate::on_both_backends;
-
-/// The end-session request.
-fn logout_path(params: &[(&str, &str)]) -> String {
-    let query: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish();
-    format!("/logout?{query}")
-}
-
-/// A browser signed in as `user` through `client`: the ID token and refresh token it got.
-struct SignedIn {
-    browser: Browser,
-    jar: Arc<Jar>,
-    id_token: String,
-    refresh: String,
-}
-
-async fn signed_in(app: &TestApp, client: &TestClient, user: &str) -> SignedIn {
-    let jar = Arc::new(Jar::default());
-    let browser = Browser {
-        base: app.address.clone(),
-        http: reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
-    let issued = browser.oidc_tokens(client, user, &[]).await;
-    assert!(browser.signed_in().await);
-    SignedIn {
-        browser,
-        jar,
-        id_token: issued.body["id_token"].as_str().unwrap().to_owned(),
-        refresh: issued.refresh.unwrap(),
-    }
-}
-
-impl SignedIn {
-    /// The browser's cookies for Latchkey, as it would send them.
-    fn cookies(&self) -> String {
-        let url = url::Url::parse(&self.browser.base).unwrap();
-        let cookies = self.jar.cookies(&url).expect("cookies");
-        cookies.to_str().unwrap().to_owned()
-    }
-}
 
 async fn a_valid_hint_signs_out_at_once_and_returns_to_the_app(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -66,19 +17,26 @@ async fn a_valid_hint_signs_out_at_once_and_returns_to_the_app(backend: Backend)
     let cookies = alice.cookies();
     let browser = &alice.browser;
 
-    let response = browser
-        .get(&logout_path(&[
-            ("id_token_hint", &alice.id_token),
-            ("post_logout_redirect_uri", SIGNED_OUT),
-            ("state", "bye-state"),
-            ("client_id", &client.id),
-        ]))
-        .await;
-    assert!(matches!(response.status().as_u16(), 302 | 303));
-    let to = location(&response);
-    assert!(to.starts_with(SIGNED_OUT), "{to}");
-    assert_eq!(query_of(&to)["state"], "bye-state");
-    assert!(!browser.signed_in().await, "the session ended");
+    let request = logout_path(&[
+        ("id_token_hint", &alice.id_token),
+        ("post_logout_redirect_uri", SIGNED_OUT),
+        ("state", "bye-state"),
+        ("client_id", &client.id),
+    ]);
+    // Once to sign out, and again (a second click, a second app) with no session left:
+    // both times back to the app with its state.
+    for attempt in ["signing out", "signed out already"] {
+        let response = browser.get(&request).await;
+        assert!(
+            matches!(response.status().as_u16(), 302 | 303),
+            "{attempt}: {}",
+            response.status()
+        );
+        let to = location(&response);
+        assert!(to.starts_with(SIGNED_OUT), "{attempt}: {to}");
+        assert_eq!(query_of(&to)["state"], "bye-state", "{attempt}");
+        assert!(!browser.signed_in().await, "{attempt}: the session ended");
+    }
     // The session cookie, replayed from elsewhere, is dead too: it ended at Latchkey,
     // not only in this browser.
     let replayed = reqwest::Client::builder()
@@ -138,6 +96,7 @@ async fn only_registered_post_logout_uris_are_redirected_to(backend: Backend) {
             .await;
         let last = browser.follow(response).await;
         assert_eq!(last.status(), 200, "{uri}: Latchkey's own page");
+        assert_unframeable(&last);
         assert!(
             !browser.signed_in().await,
             "{uri}: the hint was valid, so the session ended"
@@ -178,6 +137,7 @@ async fn without_a_valid_hint_a_confirmation_page_asks(backend: Backend) {
         let browser = &alice.browser;
         let response = browser.get(&logout_path(&params)).await;
         let status = response.status().as_u16();
+        assert_unframeable(&response);
         let html = response.text().await.unwrap();
         if what == "a malformed hint" && status == 400 {
             assert!(
@@ -225,6 +185,24 @@ async fn without_a_valid_hint_a_confirmation_page_asks(backend: Backend) {
         assert!(!browser.signed_in().await, "{what}: confirmed, signed out");
         tokens(client.refresh(&app, &alice.refresh).await).await;
     }
+}
+
+/// SPEC: every page sends `X-Frame-Options: DENY` or a CSP `frame-ancestors 'none'`, so
+/// that no site can frame a sign-out button (clickjacking).
+#[track_caller]
+fn assert_unframeable(page: &reqwest::Response) {
+    let header = |name: &str| {
+        page.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    assert!(
+        header("x-frame-options").eq_ignore_ascii_case("deny")
+            || header("content-security-policy").contains("frame-ancestors 'none'"),
+        "{} can be framed",
+        page.url()
+    );
 }
 
 on_both_backends!(
