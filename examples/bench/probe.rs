@@ -10,7 +10,7 @@ use latchkey::domain::{
     ClientCredentials, ClientName, GrantTypes, Issuer, Password, PresentedRefreshToken,
     PresentedSecret, RedirectUri, Scope, Username,
 };
-use latchkey::service::{ClientRegistration, ServiceError, Services, TokenRequest};
+use latchkey::service::{ClientRegistration, Profile, ServiceError, Services, TokenRequest};
 use latchkey::store::{DatabaseUrl, PoolOptions, Store};
 
 use crate::drive::{Outcome, Window, drive};
@@ -42,6 +42,7 @@ pub async fn run(probe: Probe) -> Result<Report, String> {
             Username::parse(&format!("probe-{}", &suffix[..8])).map_err(|e| text(&e))?,
             &Password::new_choice("probe password 1".into()).map_err(|e| text(&e))?,
             false,
+            Profile::default(),
         )
         .await
         .map_err(|e| text(&e))?;

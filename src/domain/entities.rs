@@ -119,10 +119,11 @@ pub enum EventKind {
     AuthorizationCodeReplayed,
     ClientEnabled,
     AdminChanged,
+    ProfileChanged,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 15] = [
         EventKind::UserCreated,
         EventKind::PasswordChanged,
         EventKind::UserDisabled,
@@ -137,6 +138,7 @@ impl EventKind {
         EventKind::AuthorizationCodeReplayed,
         EventKind::ClientEnabled,
         EventKind::AdminChanged,
+        EventKind::ProfileChanged,
     ];
 
     /// The kind with this name (as stored, and as the admin console filters by it);
@@ -163,6 +165,7 @@ impl EventKind {
             EventKind::AuthorizationCodeReplayed => "authorization_code_replayed",
             EventKind::ClientEnabled => "client_enabled",
             EventKind::AdminChanged => "admin_changed",
+            EventKind::ProfileChanged => "profile_changed",
         }
     }
 }

@@ -35,6 +35,7 @@ pub const ADMIN_CLIENT: &str = "/admin/clients/{id}";
 pub const ADMIN_ROTATE_SECRET: &str = "/admin/clients/{id}/rotate-secret";
 pub const ADMIN_CLIENT_ACTION: &str = "/admin/clients/{id}/{action}";
 pub const ADMIN_USERS: &str = "/admin/users";
+pub const ADMIN_USER: &str = "/admin/users/{name}";
 pub const ADMIN_USER_ACTION: &str = "/admin/users/{name}/{action}";
 pub const ADMIN_EVENTS: &str = "/admin/events";
 
@@ -166,6 +167,11 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
             web::resource(ADMIN_USERS)
                 .route(web::get().to(users::list))
                 .route(web::post().to(users::create)),
+        )
+        .service(
+            web::resource(ADMIN_USER)
+                .route(web::get().to(users::show))
+                .route(web::post().to(users::edit_profile)),
         )
         .route(ADMIN_USER_ACTION, web::post().to(users::act))
         .route(ADMIN_EVENTS, web::get().to(events::list));

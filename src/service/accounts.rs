@@ -1,11 +1,12 @@
-//! User accounts: creation, passwords (argon2id, off the async workers), enabling and
-//! disabling. Every path that changes a password or disables a user revokes the user's
-//! refresh-token families through the same store call, whoever asked.
+//! User accounts: creation (with the profile an admin gives, in the same insert),
+//! passwords (argon2id, off the async workers), enabling and disabling. Every path that
+//! changes a password or disables a user revokes the user's refresh-token families
+//! through the same store call, whoever asked.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{ServiceError, Services, passwords};
+use super::{Profile, ServiceError, Services, passwords};
 use crate::domain::{
     EventKind, NewEvent, Password, SessionTokenHash, User, UserId, Username, random_bytes,
 };
@@ -26,10 +27,11 @@ impl Services {
         username: Username,
         password: &Password,
         is_admin: bool,
+        profile: Profile,
     ) -> Result<User, ServiceError> {
         let hash = passwords::hash(password).await?;
         let now = self.clock.now();
-        let user = User {
+        let user = profile.applied_to(User {
             id: UserId::generate(),
             username,
             is_admin,
@@ -39,7 +41,7 @@ impl Services {
             display_name: None,
             email: None,
             email_verified: false,
-        };
+        });
         let event = NewEvent::new(EventKind::UserCreated)
             .user(user.id)
             .detail(if is_admin { "admin" } else { "user" });
@@ -62,7 +64,10 @@ impl Services {
         }
         let username = Username::parse(FIRST_ADMIN_NAME)?;
         let password = Password::new_choice(URL_SAFE_NO_PAD.encode(random_bytes::<18>()))?;
-        match self.create_user(username.clone(), &password, true).await {
+        match self
+            .create_user(username.clone(), &password, true, Profile::default())
+            .await
+        {
             Ok(_) => Ok(Some(FirstAdmin { username, password })),
             Err(ServiceError::Conflict(_)) => Ok(None),
             Err(other) => Err(other),
@@ -183,7 +188,7 @@ fn no_such_user(username: &Username) -> ServiceError {
     ServiceError::NotFound(format!("no user named '{username}'"))
 }
 
-fn not_found_as(error: StoreError, username: &Username) -> ServiceError {
+pub(super) fn not_found_as(error: StoreError, username: &Username) -> ServiceError {
     match error {
         StoreError::NotFound => no_such_user(username),
         other => other.into(),

@@ -15,6 +15,7 @@ mod keys;
 mod logout;
 mod maintenance;
 mod passwords;
+mod profile;
 mod revoke;
 mod sessions;
 mod userinfo;
@@ -35,6 +36,7 @@ pub use grants::{TokenRequest, TokenResponse};
 pub use introspect::ActiveToken;
 pub use keys::{KEY_REFRESH_INTERVAL, KeyState, KeySummary};
 pub use logout::{LogoutRequest, LogoutStep};
+pub use profile::Profile;
 pub use sessions::{LoginOutcome, Origin};
 pub use userinfo::UserInfo;
 

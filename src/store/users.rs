@@ -162,6 +162,34 @@ impl Store {
         .await
     }
 
+    /// Writes the display name and email columns of `user`, with its event, in one
+    /// transaction; `NotFound` when there is no such user.
+    pub async fn update_profile(
+        &self,
+        user: &User,
+        now: DateTime<Utc>,
+        event: NewEvent,
+    ) -> Result<(), StoreError> {
+        let id = user.id.to_string();
+        let display_name = user.display_name.as_ref().map(|n| n.as_str().to_owned());
+        let email = user.email.as_ref().map(|e| e.as_str().to_owned());
+        let email_verified = user.email_verified;
+        self.write(move |conn| {
+            let updated = diesel::update(users::table.find(id))
+                .set((
+                    users::display_name.eq(display_name),
+                    users::email.eq(email),
+                    users::email_verified.eq(email_verified),
+                ))
+                .execute(conn)?;
+            if updated == 0 {
+                return Err(StoreError::NotFound);
+            }
+            events::insert(conn, &event, now)
+        })
+        .await
+    }
+
     /// Grants or removes the admin flag. Removing it from the last admin is refused
     /// (`Conflict`): someone must be able to run the console.
     pub async fn set_admin(

@@ -171,7 +171,87 @@ async fn the_account_page_shows_a_detected_reuse(backend: Backend) {
     );
 }
 
+async fn the_account_page_shows_the_profile(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user_with_profile(
+        "alice",
+        Some("Alice Liddell"),
+        Some("alice@example.com"),
+        true,
+    )
+    .await;
+    app.user_with_profile("bob", None, Some("bob@example.com"), false)
+        .await;
+    app.user("carol").await;
+    let page = |name: &'static str| {
+        let browser = app.browser();
+        async move {
+            browser.log_in(name).await;
+            browser.get("/account").await.text().await.unwrap()
+        }
+    };
+    let alice = page("alice").await;
+    for shown in ["Alice Liddell", "alice@example.com", "(verified)"] {
+        assert!(alice.contains(shown), "missing {shown:?} in\n{alice}");
+    }
+    let bob = page("bob").await;
+    assert!(bob.contains("(not verified)"), "{bob}");
+    let carol = page("carol").await;
+    assert!(
+        !carol.contains("verified"),
+        "no address, nothing to verify: {carol}"
+    );
+
+    // A change is one of the user's security events.
+    app.services
+        .set_email(
+            &latchkey::domain::Username::parse("bob").unwrap(),
+            None,
+            false,
+        )
+        .await
+        .unwrap();
+    let bob = page("bob").await;
+    assert!(
+        bob.contains("Your name or email address was changed"),
+        "{bob}"
+    );
+}
+
+/// The consent page says in plain words what the OpenID Connect scopes let an app see.
+async fn the_consent_page_names_what_openid_scopes_reveal(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("alice").await;
+    let client = app
+        .client(ClientSpec {
+            scope: "openid profile email",
+            ..ClientSpec::default()
+        })
+        .await;
+    let browser = app.browser();
+    browser.log_in("alice").await;
+    let (_, challenge) = pkce();
+    let consent = browser
+        .get(&authorize_path(
+            &client.id,
+            &challenge,
+            &[("scope", "openid profile email")],
+        ))
+        .await;
+    assert_eq!(consent.status(), 200);
+    let html = consent.text().await.unwrap();
+    for words in [
+        "Sign you in with your Latchkey account",
+        "your name and user name",
+        "your email address",
+    ] {
+        assert!(html.contains(words), "missing {words:?} in\n{html}");
+    }
+}
+
 on_both_backends!(
+    the_account_page_shows_the_profile,
+    the_consent_page_names_what_openid_scopes_reveal,
     the_account_page_revokes_an_app_that_a_refresh_then_finds_dead,
     consents_can_be_forgotten,
     changing_the_password_revokes_every_app_and_other_sessions,

@@ -7,7 +7,7 @@ use crate::oauth::{oauth_error, tokens};
 use crate::on_both_backends;
 
 /// The value of the read-only field with this id (credentials pages).
-fn shown(html: &str, id: &str) -> String {
+pub fn shown(html: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\" type=\"text\" readonly value=\"");
     let start = html
         .find(&marker)
@@ -16,7 +16,8 @@ fn shown(html: &str, id: &str) -> String {
     html[start..start + html[start..].find('"').unwrap()].to_owned()
 }
 
-async fn admin(app: &TestApp) -> (Browser, String) {
+/// The first admin's browser, signed in, and its CSRF token.
+pub async fn admin(app: &TestApp) -> (Browser, String) {
     let browser = app.browser();
     let password = app.admin_password.clone().unwrap();
     let response = browser.submit_login("/login", "admin", &password).await;
@@ -225,122 +226,72 @@ async fn the_register_form_explains_each_error(backend: Backend) {
     assert_eq!(app.services.list_clients().await.unwrap().len(), 0);
 }
 
-async fn users_are_managed_from_the_console(backend: Backend) {
+/// The OpenID Connect fields: the ID-token algorithm and where logout may return to,
+/// registered, shown again on the edit form, refilled after a refusal, and changed.
+async fn the_client_form_carries_the_openid_connect_fields(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (admin, csrf) = admin(&app).await;
-    let response = admin
-        .post(
-            "/admin/users",
-            &[
-                ("csrf_token", &csrf),
-                ("username", "carol"),
-                ("password", "carol's password"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), 303);
-    let list = admin.get("/admin/users?q=car").await.text().await.unwrap();
+    let blank = admin.get("/admin/clients/new").await.text().await.unwrap();
+    assert!(blank.contains("<option value=\"\" selected>"), "{blank}");
+    let bye = "https://app.example.com/bye";
+    let fields = |name: &'static str, alg: &'static str| {
+        vec![
+            ("name", name),
+            ("type", "confidential"),
+            ("grant_authorization_code", "on"),
+            ("redirect_uris", REDIRECT),
+            ("scope", "openid profile email"),
+            ("id_token_alg", alg),
+            ("post_logout_redirect_uris", bye),
+        ]
+    };
+
+    let refused = register(&admin, &csrf, &fields("", "RS256")).await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
     assert!(
-        list.contains("<td>carol</td>") && !list.contains("<td>admin</td>"),
-        "search filters: {list}"
+        html.contains("<option value=\"RS256\" selected>") && html.contains(bye),
+        "refilled as typed: {html}"
     );
 
-    // Carol signs in to an app, then is disabled: her refresh token dies.
-    let client = app.client(ClientSpec::skip_consent()).await;
-    let carol = app.browser();
-    assert_eq!(
-        carol
-            .submit_login("/login", "carol", "carol's password")
-            .await
-            .status(),
-        303
-    );
-    let (code, verifier) = carol.code(&client, "carol", &[]).await;
-    let issued = tokens(client.exchange(&app, &code, &verifier).await).await;
-    assert_eq!(
-        admin
-            .post("/admin/users/carol/disable", &[("csrf_token", &csrf)])
-            .await
-            .status(),
-        303
-    );
-    assert_eq!(
-        oauth_error(
-            client
-                .refresh(&app, issued.refresh.as_deref().unwrap())
-                .await
-        )
+    let page = register(&admin, &csrf, &fields("OIDC App", "EdDSA")).await;
+    assert_eq!(page.status(), 200);
+    let id = shown(&page.text().await.unwrap(), "client_id");
+    let client_id = latchkey::domain::ClientId::parse(&id).unwrap();
+    let stored = app.services.find_client(client_id).await.unwrap();
+    assert_eq!(stored.id_token_alg.map(|a| a.as_str()), Some("EdDSA"));
+    assert_eq!(stored.post_logout_redirect_uris[0].to_string(), bye);
+    let edit = admin
+        .get(&format!("/admin/clients/{id}"))
         .await
-        .1,
-        "invalid_grant"
-    );
-    assert_eq!(
-        admin
-            .post("/admin/users/carol/enable", &[("csrf_token", &csrf)])
-            .await
-            .status(),
-        303
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        edit.contains("<option value=\"EdDSA\" selected>")
+            && edit.contains(&format!(">{bye}</textarea>")),
+        "pre-filled: {edit}"
     );
 
-    // A reset shows a one-time password; the old one stops working.
-    let page = admin
-        .post(
-            "/admin/users/carol/reset-password",
-            &[("csrf_token", &csrf)],
-        )
-        .await;
-    let password = shown(&page.text().await.unwrap(), "password");
-    assert_eq!(
-        app.browser()
-            .submit_login("/login", "carol", "carol's password")
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        app.browser()
-            .submit_login("/login", "carol", &password)
-            .await
-            .status(),
-        303
-    );
-
-    // Admin flag: granted and removed; the last admin keeps theirs.
-    assert_eq!(
-        admin
-            .post("/admin/users/carol/grant-admin", &[("csrf_token", &csrf)])
-            .await
-            .status(),
-        303
-    );
-    assert_eq!(
-        admin
-            .post("/admin/users/carol/remove-admin", &[("csrf_token", &csrf)])
-            .await
-            .status(),
-        303
-    );
-    let refused = admin
-        .post("/admin/users/admin/remove-admin", &[("csrf_token", &csrf)])
-        .await;
+    let path = format!("/admin/clients/{id}");
+    let mut form = vec![("csrf_token", csrf.as_str())];
+    form.extend(fields("OIDC App", "HS256"));
+    let refused = admin.post(&path, &form).await;
     assert_eq!(refused.status(), 400);
-    assert!(refused.text().await.unwrap().contains("the last admin"));
-    let refused = admin
-        .post("/admin/users/admin/disable", &[("csrf_token", &csrf)])
-        .await;
-    assert_eq!(refused.status(), 400);
-    assert_eq!(
-        admin
-            .post("/admin/users/nobody/disable", &[("csrf_token", &csrf)])
+    assert!(
+        refused
+            .text()
             .await
-            .status(),
-        404
+            .unwrap()
+            .contains("unknown signing algorithm")
     );
-    assert_eq!(
-        admin.post("/admin/users/carol/disable", &[]).await.status(),
-        403,
-        "CSRF"
-    );
+    let mut form = vec![("csrf_token", csrf.as_str())];
+    form.extend(fields("OIDC App", ""));
+    form.retain(|(name, _)| *name != "post_logout_redirect_uris");
+    assert_eq!(admin.post(&path, &form).await.status(), 303);
+    let stored = app.services.find_client(client_id).await.unwrap();
+    assert_eq!(stored.id_token_alg, None, "back to the server's algorithm");
+    assert!(stored.post_logout_redirect_uris.is_empty());
 }
 
 async fn security_events_are_listed_and_filtered(backend: Backend) {
@@ -404,6 +355,7 @@ async fn only_admins_reach_the_console(backend: Backend) {
         "/admin/clients/new",
         &format!("/admin/clients/{id}"),
         "/admin/users",
+        "/admin/users/admin",
         "/admin/events",
     ];
     let posts = [
@@ -416,6 +368,7 @@ async fn only_admins_reach_the_console(backend: Backend) {
         "/admin/users/admin/remove-admin".to_owned(),
         "/admin/users/mallory/grant-admin".to_owned(),
         "/admin/users/admin/reset-password".to_owned(),
+        "/admin/users/mallory".to_owned(),
     ];
     for path in gets {
         assert_eq!(user.get(path).await.status(), 403, "GET {path}");
@@ -442,7 +395,7 @@ async fn only_admins_reach_the_console(backend: Backend) {
 on_both_backends!(
     clients_registered_through_the_console_complete_a_code_flow,
     the_register_form_explains_each_error,
-    users_are_managed_from_the_console,
+    the_client_form_carries_the_openid_connect_fields,
     security_events_are_listed_and_filtered,
     only_admins_reach_the_console,
 );

@@ -208,8 +208,189 @@ async fn password_change_and_disable_revoke_families(backend: Backend) {
     assert_eq!(events, 2);
 }
 
+/// The one user `user list --json` shows by this name.
+async fn listed(url: &str, name: &str) -> serde_json::Value {
+    let users = latchkey(url, &["user", "list", "--json"], None).await;
+    let users = users.assert_ok().json();
+    users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|user| user["username"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {users}"))
+        .clone()
+}
+
+async fn profiles_are_set_from_the_cli(backend: Backend) {
+    let db = TestDatabase::create(backend);
+    let url = db.url_text.as_str();
+    latchkey(
+        url,
+        &[
+            "user",
+            "create",
+            "alice",
+            "--password-stdin",
+            "--email",
+            "Alice@Example.COM",
+            "--email-verified",
+            "--display-name",
+            "Alice Liddell",
+        ],
+        Some("long enough pw\n"),
+    )
+    .await
+    .assert_ok();
+    let alice = listed(url, "alice").await;
+    assert_eq!(alice["email"], "Alice@example.com", "the domain is folded");
+    assert_eq!(alice["email_verified"], true);
+    assert_eq!(alice["display_name"], "Alice Liddell");
+
+    latchkey(
+        url,
+        &["user", "create", "bob", "--password-stdin"],
+        Some("long enough pw\n"),
+    )
+    .await
+    .assert_ok();
+    let bob = listed(url, "bob").await;
+    assert!(
+        bob["email"].is_null() && bob["display_name"].is_null(),
+        "{bob}"
+    );
+    assert_eq!(bob["email_verified"], false);
+
+    let set_email = |args: &'static [&'static str]| async move {
+        let mut all = vec!["user", "set-email"];
+        all.extend_from_slice(args);
+        latchkey(url, &all, None).await
+    };
+    // The address she already has keeps its verification; a new one loses it unless
+    // the admin says it is checked.
+    set_email(&["alice", "Alice@example.com"]).await.assert_ok();
+    assert_eq!(listed(url, "alice").await["email_verified"], true);
+    let changed = set_email(&["alice", "alice@example.org"]).await;
+    assert!(
+        changed.assert_ok().stdout.contains("(not verified)"),
+        "{}",
+        changed.stdout
+    );
+    let alice = listed(url, "alice").await;
+    assert_eq!(alice["email"], "alice@example.org");
+    assert_eq!(alice["email_verified"], false);
+    set_email(&["alice", "alice@example.org", "--email-verified"])
+        .await
+        .assert_ok();
+    assert_eq!(listed(url, "alice").await["email_verified"], true);
+    set_email(&["alice", "--clear"]).await.assert_ok();
+    let alice = listed(url, "alice").await;
+    assert!(alice["email"].is_null(), "{alice}");
+    assert_eq!(alice["email_verified"], false);
+    assert_eq!(alice["display_name"], "Alice Liddell", "the name stays");
+
+    latchkey(
+        url,
+        &["user", "set-display-name", "bob", "Bob Builder"],
+        None,
+    )
+    .await
+    .assert_ok();
+    assert_eq!(listed(url, "bob").await["display_name"], "Bob Builder");
+    latchkey(url, &["user", "set-display-name", "bob", "--clear"], None)
+        .await
+        .assert_ok();
+    assert!(listed(url, "bob").await["display_name"].is_null());
+
+    let text = latchkey(url, &["user", "list"], None).await;
+    assert!(text.assert_ok().stdout.contains("EMAIL"), "{}", text.stdout);
+    // Three changes to alice, two to bob: setting the address she had changed nothing.
+    assert_eq!(
+        db.count("FROM security_events WHERE kind = 'profile_changed'"),
+        5
+    );
+}
+
+async fn bad_profile_input_is_a_one_line_error(backend: Backend) {
+    let db = TestDatabase::create(backend);
+    let url = db.url_text.as_str();
+    latchkey(
+        url,
+        &[
+            "user",
+            "create",
+            "bob",
+            "--password-stdin",
+            "--email",
+            "bob@example.com",
+        ],
+        Some("long enough pw\n"),
+    )
+    .await
+    .assert_ok();
+
+    let bad = latchkey(
+        url,
+        &[
+            "user",
+            "create",
+            "carol",
+            "--password-stdin",
+            "--email",
+            "carol",
+        ],
+        Some("long enough pw\n"),
+    )
+    .await;
+    bad.assert_one_line_error();
+    assert!(
+        bad.stderr.contains("not a valid email address"),
+        "{}",
+        bad.stderr
+    );
+
+    let unverifiable = latchkey(
+        url,
+        &[
+            "user",
+            "create",
+            "carol",
+            "--password-stdin",
+            "--email-verified",
+        ],
+        Some("long enough pw\n"),
+    )
+    .await;
+    unverifiable.assert_one_line_error();
+    assert!(
+        unverifiable.stderr.contains("--email"),
+        "{}",
+        unverifiable.stderr
+    );
+
+    for args in [
+        &["user", "set-email", "bob", "bob@localhost"][..],
+        &["user", "set-email", "bob", "<bob@example.com>"][..],
+        &["user", "set-email", "bob"][..],
+        &["user", "set-email", "bob", "--clear", "--email-verified"][..],
+        &["user", "set-email", "nobody", "nobody@example.com"][..],
+        &["user", "set-display-name", "bob", "tab\there"][..],
+        &["user", "set-display-name", "bob"][..],
+        &["user", "set-display-name", "nobody", "Nobody"][..],
+    ] {
+        latchkey(url, args, None).await.assert_one_line_error();
+    }
+
+    let users = latchkey(url, &["user", "list", "--json"], None).await;
+    let users = users.assert_ok().json();
+    assert_eq!(users.as_array().unwrap().len(), 1, "no carol: {users}");
+    assert_eq!(users[0]["email"], "bob@example.com", "unchanged");
+    assert!(users[0]["display_name"].is_null());
+}
+
 on_both_backends!(
     users_round_trip_through_the_cli,
     bad_user_input_is_a_one_line_error,
     password_change_and_disable_revoke_families,
+    profiles_are_set_from_the_cli,
+    bad_profile_input_is_a_one_line_error,
 );

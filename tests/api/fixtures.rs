@@ -2,9 +2,10 @@
 //! clients.
 
 use latchkey::domain::{
-    ClientName, GrantTypes, Password, RedirectUri, Resource, Scope, SigningAlg, Username,
+    ClientName, DisplayName, Email, GrantTypes, Password, RedirectUri, Resource, Scope, SigningAlg,
+    Username,
 };
-use latchkey::service::ClientRegistration;
+use latchkey::service::{ClientRegistration, Profile};
 
 use crate::helpers::TestApp;
 
@@ -79,11 +80,30 @@ impl ClientSpec<'_> {
 impl TestApp {
     /// An account named `name` with [`PASSWORD`].
     pub async fn user(&self, name: &str) {
+        self.user_with_profile(name, None, None, false).await;
+    }
+
+    /// An account named `name` with [`PASSWORD`], a display name and an email address
+    /// (marked verified by an admin when `email_verified`).
+    pub async fn user_with_profile(
+        &self,
+        name: &str,
+        display_name: Option<&str>,
+        email: Option<&str>,
+        email_verified: bool,
+    ) {
+        let profile = Profile::new(
+            display_name.map(|n| DisplayName::parse(n).unwrap()),
+            email.map(|e| Email::parse(e).unwrap()),
+            email_verified,
+        )
+        .unwrap();
         self.services
             .create_user(
                 Username::parse(name).unwrap(),
                 &Password::new_choice(PASSWORD.into()).unwrap(),
                 false,
+                profile,
             )
             .await
             .unwrap();

@@ -14,6 +14,7 @@ mod oidc;
 
 mod account;
 mod admin;
+mod admin_users;
 mod authorize;
 mod chromium;
 mod cli_clients;

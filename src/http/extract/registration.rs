@@ -62,6 +62,6 @@ pub fn client_registration(form: &Params) -> Result<ClientRegistration, Vec<Stri
 }
 
 /// The value, or its error added to the list.
-fn keep<T>(errors: &mut Vec<String>, result: Result<T, DomainError>) -> Option<T> {
+pub(super) fn keep<T>(errors: &mut Vec<String>, result: Result<T, DomainError>) -> Option<T> {
     result.map_err(|e| errors.push(e.to_string())).ok()
 }

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{DateTime, Utc};
 
-use crate::domain::{BrowserSession, EventKind};
+use crate::domain::{BrowserSession, DisplayName, Email, EventKind};
 use crate::service::AccountOverview;
 
 /// Renders a page with a status of our choosing.
@@ -61,8 +61,8 @@ pub struct ConsentPage<'a> {
 /// What a scope lets the application do, in words, for the common ones.
 pub fn describe_scope(token: &str) -> &'static str {
     match token {
-        "openid" => "Confirm who you are",
-        "profile" => "See your basic profile",
+        "openid" => "Sign you in with your Latchkey account",
+        "profile" => "See your name and user name",
         "email" => "See your email address",
         "offline_access" => "Stay signed in while you are away",
         "read" => "Read your data",
@@ -97,6 +97,9 @@ pub struct EventRow {
 #[template(path = "account.html")]
 pub struct AccountPage<'a> {
     pub username: &'a str,
+    pub display_name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub email_verified: bool,
     pub csrf: &'a str,
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,
@@ -114,6 +117,9 @@ impl<'a> AccountPage<'a> {
     ) -> Self {
         Self {
             username: session.user.username.as_str(),
+            display_name: session.user.display_name.as_ref().map(DisplayName::as_str),
+            email: session.user.email.as_ref().map(Email::as_str),
+            email_verified: session.user.email_verified,
             csrf: session.csrf.expose(),
             notice,
             error,
@@ -171,6 +177,7 @@ pub fn describe_event(kind: EventKind) -> &'static str {
         EventKind::UserCreated => "Your account was created",
         EventKind::FamiliesRevoked => "An app's access was revoked",
         EventKind::LoginFailed => "A sign-in with a wrong password",
+        EventKind::ProfileChanged => "Your name or email address was changed",
         EventKind::ClientCreated
         | EventKind::ClientSecretRotated
         | EventKind::ClientDisabled
@@ -182,7 +189,7 @@ pub fn describe_event(kind: EventKind) -> &'static str {
 
 mod admin;
 pub use admin::{
-    AdminClientPage, AdminClientsPage, AdminEventsPage, AdminUsersPage, ClientForm,
+    AdminClientPage, AdminClientsPage, AdminEventsPage, AdminUserPage, AdminUsersPage, ClientForm,
     ClientSecretPage, OneTimePasswordPage,
 };
 

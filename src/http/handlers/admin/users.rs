@@ -2,13 +2,13 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::domain::{Password, Username};
+use crate::domain::{Password, User, Username};
 use crate::http::error::PageError;
-use crate::http::extract::{Admin, Params};
-use crate::http::pages::{AdminUsersPage, OneTimePasswordPage, html};
+use crate::http::extract::{Admin, Params, user_profile};
+use crate::http::pages::{AdminUserPage, AdminUsersPage, OneTimePasswordPage, html};
 use crate::http::respond::see_other;
 use crate::http::routes;
-use crate::service::{ServiceError, Services};
+use crate::service::{Profile, ServiceError, Services};
 
 const NO_SUCH_USER: &str = "There is no such user.";
 
@@ -39,7 +39,7 @@ pub async fn create(
         Password::new_choice(form.take("password").unwrap_or_default()),
     ) {
         (Ok(name), Ok(password)) => services
-            .create_user(name, &password, is_admin)
+            .create_user(name, &password, is_admin, Profile::default())
             .await
             .map(|_| ()),
         (Err(e), _) | (_, Err(e)) => Err(e.into()),
@@ -106,4 +106,49 @@ pub async fn act(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// `GET /admin/users/{name}`: the user's profile form.
+pub async fn show(
+    admin: Admin,
+    path: web::Path<String>,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, PageError> {
+    let user = find(&services, &path).await?;
+    Ok(html(StatusCode::OK, &AdminUserPage::new(&admin.0, &user)))
+}
+
+/// `POST /admin/users/{name}`: saves the display name, email and its verified flag. A
+/// refusal shows the form again as typed, and changes nothing.
+pub async fn edit_profile(
+    admin: Admin,
+    path: web::Path<String>,
+    body: Bytes,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, PageError> {
+    let form = Params::parse(&body);
+    let session = admin.verified(&form)?;
+    let user = find(&services, &path).await?;
+    let profile = match user_profile(&form) {
+        Ok(profile) => profile,
+        Err(errors) => {
+            return Ok(html(
+                StatusCode::BAD_REQUEST,
+                &AdminUserPage::refused(&session, &user, &form, errors),
+            ));
+        }
+    };
+    services
+        .update_profile(&user.username, profile)
+        .await
+        .map_err(PageError::unless_missing(NO_SUCH_USER))?;
+    Ok(see_other(routes::ADMIN_USERS))
+}
+
+async fn find(services: &Services, name: &str) -> Result<User, PageError> {
+    let username = Username::parse(name).map_err(|_| PageError::not_found(NO_SUCH_USER))?;
+    services
+        .find_user(&username)
+        .await
+        .map_err(PageError::unless_missing(NO_SUCH_USER))
 }
