@@ -91,15 +91,6 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    /// Gives a user what the `profile` and `email` scopes show.
-    pub fn set_profile(&self, username: &str, email: &str, verified: bool, name: Option<&str>) {
-        let name = name.map_or("NULL".to_owned(), |n| format!("'{n}'"));
-        let verified = if verified { "TRUE" } else { "FALSE" };
-        self.db.sql(&format!(
-            "UPDATE users SET email = '{email}', email_verified = {verified}, display_name = {name} WHERE username = '{username}'"
-        ));
-    }
-
     /// The token response's ID token, checked as a client must (OIDC Core §3.1.3.7):
     /// `typ` JWT, a `kid` in the JWKS whose key verifies the signature, this issuer, the
     /// client as audience and authorized party, unexpired (no leeway), and `at_hash`

@@ -13,11 +13,16 @@ use crate::on_both_backends;
 
 async fn an_openid_code_brings_an_id_token_with_the_granted_claims(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    for user in ["alice", "bob", "carol"] {
-        app.user(user).await;
-    }
-    app.set_profile("alice", "alice@example.com", true, Some("Alice Liddell"));
-    app.set_profile("bob", "bob@example.com", false, None);
+    app.user_with_profile(
+        "alice",
+        Some("Alice Liddell"),
+        Some("alice@example.com"),
+        true,
+    )
+    .await;
+    app.user_with_profile("bob", None, Some("bob@example.com"), false)
+        .await;
+    app.user("carol").await;
     let client = app.client(oidc_client()).await;
 
     let before = now(&app);
