@@ -107,18 +107,15 @@ impl Browser {
         let page = self.get(login_path).await;
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
-        let csrf = hidden_field(&html, "csrf_token");
-        let return_to = hidden_field(&html, "return_to");
-        self.post(
-            "/login",
-            &[
-                ("username", username),
-                ("password", password),
-                ("csrf_token", &csrf),
-                ("return_to", &return_to),
-            ],
-        )
-        .await
+        self.sign_in_on(&html, username, password).await
+    }
+
+    /// Submits the login form shown in `html`, with every hidden field it carries.
+    pub async fn sign_in_on(&self, html: &str, username: &str, password: &str) -> Response {
+        let form = Form::with_field(html, "password")
+            .unwrap_or_else(|| panic!("no login form in page:\n{html}"));
+        self.submit(&form, &[("username", username), ("password", password)])
+            .await
     }
 
     /// Logs in directly (not from an authorization request).
@@ -129,43 +126,181 @@ impl Browser {
 
     /// Answers the consent page currently shown in `html`.
     pub async fn decide(&self, html: &str, decision: &str) -> Response {
-        let names = [
-            "csrf_token",
-            "response_type",
-            "client_id",
-            "redirect_uri",
-            "scope",
-            "state",
-            "code_challenge",
-            "code_challenge_method",
-            "resource",
-        ];
-        let mut form: Vec<(&str, String)> = names
+        let form = Form::with_field(html, "decision")
+            .unwrap_or_else(|| panic!("no consent form in page:\n{html}"));
+        self.submit(&form, &[("decision", decision)]).await
+    }
+
+    /// POSTs `form`'s hidden fields and `extra` to where the form points.
+    pub async fn submit(&self, form: &Form, extra: &[(&str, &str)]) -> Response {
+        let mut fields: Vec<(&str, &str)> = form
+            .hidden
             .iter()
-            .filter(|name| html.contains(&format!("name=\"{name}\" value=\"")))
-            .map(|name| (*name, hidden_field(html, name)))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        form.push(("decision", decision.to_owned()));
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.post("/authorize", &form).await
+        fields.extend_from_slice(extra);
+        let url = if form.action.starts_with("http") {
+            form.action.clone()
+        } else {
+            format!("{}{}", self.base, form.action)
+        };
+        self.http.post(url).form(&fields).send().await.unwrap()
+    }
+
+    /// Whether a `Location` keeps the browser at Latchkey: a path (not a scheme-relative
+    /// `//host` or a `/\\host`), or a URL on this server.
+    pub fn is_local(&self, to: &str) -> bool {
+        (to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"))
+            || to.starts_with(&format!("{}/", self.base))
+    }
+
+    /// Follows redirects within Latchkey; the first answer that is not one: a page, an
+    /// error, or a redirect away.
+    pub async fn follow(&self, mut response: Response) -> Response {
+        for _ in 0..10 {
+            if !matches!(response.status().as_u16(), 302 | 303) {
+                return response;
+            }
+            let to = location(&response);
+            if !self.is_local(&to) {
+                return response;
+            }
+            response = self.get(&to).await;
+        }
+        panic!("more than ten redirects within Latchkey")
     }
 
     /// The whole browser side: authorize → login → consent (approved) → the redirect to
     /// the client. Returns the redirect URL.
     pub async fn authorize(&self, authorize: &str, username: &str) -> String {
-        let mut response = self.get(authorize).await;
-        if response.status() == 303 && location(&response).starts_with("/login") {
-            let login = location(&response);
-            response = self.submit_login(&login, username, PASSWORD).await;
-            assert_eq!(response.status(), 303, "login failed");
-            response = self.get(&location(&response)).await;
-        }
-        if response.status() == 200 {
-            let html = response.text().await.unwrap();
-            assert!(html.contains("Allow"), "expected the consent page:\n{html}");
-            response = self.decide(&html, "approve").await;
-        }
-        assert_eq!(response.status(), 303);
-        location(&response)
+        self.authorize_showing(authorize, username).await.0
     }
+
+    /// Like [`Browser::authorize`], and also which pages the user was shown on the way,
+    /// in order: every redirect within Latchkey is followed, a login page is signed in
+    /// on, a consent page approved.
+    pub async fn authorize_showing(&self, authorize: &str, username: &str) -> (String, Vec<Shown>) {
+        let mut shown = Vec::new();
+        let mut response = self.get(authorize).await;
+        for _ in 0..10 {
+            response = self.follow(response).await;
+            let status = response.status().as_u16();
+            match status {
+                302 | 303 => return (location(&response), shown),
+                200 => {
+                    let html = response.text().await.unwrap();
+                    if Form::with_field(&html, "password").is_some() {
+                        shown.push(Shown::Login);
+                        response = self.sign_in_on(&html, username, PASSWORD).await;
+                        assert_eq!(response.status(), 303, "login failed");
+                    } else {
+                        assert!(html.contains("Allow"), "expected the consent page:\n{html}");
+                        shown.push(Shown::Consent);
+                        response = self.decide(&html, "approve").await;
+                    }
+                }
+                _ => panic!(
+                    "{authorize}: unexpected {status}: {}",
+                    response.text().await.unwrap()
+                ),
+            }
+        }
+        panic!("{authorize}: more than ten steps without reaching the client")
+    }
+}
+
+/// A page the user had to act on during an authorization request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Login,
+    Consent,
+}
+
+/// One `<form>` of a page, as a browser submits it.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub method: String,
+    pub action: String,
+    pub hidden: Vec<(String, String)>,
+    /// Every control's name: inputs of any type, buttons, selects, text areas.
+    pub names: Vec<String>,
+}
+
+impl Form {
+    /// Every form in a page, in order.
+    pub fn all(html: &str) -> Vec<Form> {
+        html.split("<form")
+            .skip(1)
+            .map(|part| {
+                let (open, body) = part.split_once('>').unwrap_or((part, ""));
+                let body = body.split("</form>").next().unwrap_or(body);
+                let form = attributes(open);
+                let mut hidden = Vec::new();
+                let mut names = Vec::new();
+                for control in ["<input", "<button", "<select", "<textarea"] {
+                    for tag in body.split(control).skip(1) {
+                        let attrs = attributes(tag.split('>').next().unwrap_or(tag));
+                        let Some(name) = attrs.get("name") else {
+                            continue;
+                        };
+                        names.push(name.clone());
+                        if control == "<input" && attrs.get("type").is_some_and(|t| t == "hidden") {
+                            let value = attrs.get("value").cloned().unwrap_or_default();
+                            hidden.push((name.clone(), value));
+                        }
+                    }
+                }
+                Form {
+                    method: form
+                        .get("method")
+                        .cloned()
+                        .unwrap_or_else(|| "get".into())
+                        .to_ascii_lowercase(),
+                    action: form.get("action").cloned().unwrap_or_default(),
+                    hidden,
+                    names,
+                }
+            })
+            .collect()
+    }
+
+    /// The first form with a control named `name`.
+    pub fn with_field(html: &str, name: &str) -> Option<Form> {
+        Form::all(html)
+            .into_iter()
+            .find(|f| f.names.iter().any(|n| n == name))
+    }
+}
+
+/// The attributes of one start tag (the text after its name, up to `>`), values
+/// unescaped; an attribute without a value maps to "".
+pub fn attributes(tag: &str) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    let mut rest = tag.trim_start();
+    while !rest.is_empty() {
+        let end = rest
+            .find(|c: char| c == '=' || c.is_whitespace() || c == '/')
+            .unwrap_or(rest.len());
+        let name = rest[..end].to_ascii_lowercase();
+        rest = &rest[end..];
+        let mut value = String::new();
+        if let Some(after) = rest.strip_prefix('=') {
+            let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
+            if let Some(q) = quote {
+                let inner = &after[1..];
+                let close = inner.find(q).unwrap_or(inner.len());
+                value = unescape(&inner[..close]);
+                rest = inner.get(close + 1..).unwrap_or("");
+            } else {
+                let close = after.find(char::is_whitespace).unwrap_or(after.len());
+                value = unescape(&after[..close]);
+                rest = &after[close..];
+            }
+        }
+        if !name.is_empty() {
+            out.insert(name, value);
+        }
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+    }
+    out
 }

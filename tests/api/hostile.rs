@@ -164,7 +164,7 @@ async fn hostile_requests_get_standard_errors(backend: Backend) {
     }
 }
 
-fn base64_of(text: &str) -> String {
+pub fn base64_of(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
