@@ -173,16 +173,7 @@ async fn the_account_page_shows_a_detected_reuse(backend: Backend) {
 
 async fn the_account_page_shows_the_profile(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.user_with_profile(
-        "alice",
-        Some("Alice Liddell"),
-        Some("alice@example.com"),
-        true,
-    )
-    .await;
-    app.user_with_profile("bob", None, Some("bob@example.com"), false)
-        .await;
-    app.user("carol").await;
+    app.profiled_users().await;
     let page = |name: &'static str| {
         let browser = app.browser();
         async move {

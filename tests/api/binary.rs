@@ -26,6 +26,14 @@ impl CliOutput {
         self
     }
 
+    /// A one-line failure (see below) whose message mentions `text`.
+    #[track_caller]
+    pub fn assert_error_mentions(&self, text: &str) -> &Self {
+        self.assert_one_line_error();
+        assert!(self.stderr.contains(text), "{}", self.stderr);
+        self
+    }
+
     /// A failure reported as one line on stderr, never a panic.
     #[track_caller]
     pub fn assert_one_line_error(&self) -> &Self {

@@ -82,12 +82,7 @@ async fn bad_user_input_is_a_one_line_error(backend: Backend) {
         Some("long enough pw\n"),
     )
     .await;
-    duplicate.assert_one_line_error();
-    assert!(
-        duplicate.stderr.contains("already exists"),
-        "{}",
-        duplicate.stderr
-    );
+    duplicate.assert_error_mentions("already exists");
 
     for args in [
         &["user", "disable", "nobody"][..],
@@ -341,12 +336,7 @@ async fn bad_profile_input_is_a_one_line_error(backend: Backend) {
         Some("long enough pw\n"),
     )
     .await;
-    bad.assert_one_line_error();
-    assert!(
-        bad.stderr.contains("not a valid email address"),
-        "{}",
-        bad.stderr
-    );
+    bad.assert_error_mentions("not a valid email address");
 
     let unverifiable = latchkey(
         url,
@@ -360,12 +350,7 @@ async fn bad_profile_input_is_a_one_line_error(backend: Backend) {
         Some("long enough pw\n"),
     )
     .await;
-    unverifiable.assert_one_line_error();
-    assert!(
-        unverifiable.stderr.contains("--email"),
-        "{}",
-        unverifiable.stderr
-    );
+    unverifiable.assert_error_mentions("--email");
 
     for args in [
         &["user", "set-email", "bob", "bob@localhost"][..],

@@ -109,6 +109,26 @@ impl TestApp {
             .unwrap();
     }
 
+    /// alice, with a display name and a verified address: who the OpenID tests sign in.
+    pub async fn alice_with_profile(&self) {
+        self.user_with_profile(
+            "alice",
+            Some("Alice Liddell"),
+            Some("alice@example.com"),
+            true,
+        )
+        .await;
+    }
+
+    /// alice as above, bob with only an unverified address, carol with neither: one of
+    /// each for what the profile and email scopes release.
+    pub async fn profiled_users(&self) {
+        self.alice_with_profile().await;
+        self.user_with_profile("bob", None, Some("bob@example.com"), false)
+            .await;
+        self.user("carol").await;
+    }
+
     pub async fn client(&self, spec: ClientSpec<'_>) -> TestClient {
         let registered = self
             .services

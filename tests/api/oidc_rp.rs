@@ -42,13 +42,7 @@ async fn a_certified_relying_party_signs_a_user_in_and_out(backend: Backend) {
         return;
     }
     let app = TestApp::spawn(backend).await;
-    app.user_with_profile(
-        "alice",
-        Some("Alice Liddell"),
-        Some("alice@example.com"),
-        true,
-    )
-    .await;
+    app.alice_with_profile().await;
     // Ed25519, whose at_hash takes SHA-512, and a real consent page.
     let client = app
         .client(ClientSpec {

@@ -13,16 +13,7 @@ use crate::on_both_backends;
 
 async fn an_openid_code_brings_an_id_token_with_the_granted_claims(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.user_with_profile(
-        "alice",
-        Some("Alice Liddell"),
-        Some("alice@example.com"),
-        true,
-    )
-    .await;
-    app.user_with_profile("bob", None, Some("bob@example.com"), false)
-        .await;
-    app.user("carol").await;
+    app.profiled_users().await;
     let client = app.client(oidc_client()).await;
 
     let before = now(&app);

@@ -11,13 +11,7 @@ use crate::on_both_backends;
 
 async fn userinfo_answers_the_granted_claims_by_get_and_post(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.user_with_profile(
-        "alice",
-        Some("Alice Liddell"),
-        Some("alice@example.com"),
-        true,
-    )
-    .await;
+    app.alice_with_profile().await;
     let client = app.client(oidc_client()).await;
     let issued = app.browser().oidc_tokens(&client, "alice", &[]).await;
     let bearer = format!("Bearer {}", issued.access);

@@ -46,13 +46,7 @@ impl Services {
     /// configuration moved on), then loads them for signing.
     pub async fn ensure_signing_key(&self) -> Result<KeyId, ServiceError> {
         let in_use = self.algorithms_in_use().await?;
-        let active: Vec<SigningAlg> = self
-            .store
-            .active_keys()
-            .await?
-            .iter()
-            .map(|key| key.alg)
-            .collect();
+        let active = self.active_algorithms().await?;
         let stale: Vec<SigningAlg> = active
             .iter()
             .copied()
@@ -126,14 +120,13 @@ impl Services {
     /// keys.
     pub async fn rotate_signing_key(&self) -> Result<Vec<(KeyId, SigningAlg)>, ServiceError> {
         let in_use = self.algorithms_in_use().await?;
-        let active: Vec<SigningAlg> = self
-            .store
-            .active_keys()
-            .await?
-            .iter()
-            .map(|key| key.alg)
-            .collect();
+        let active = self.active_algorithms().await?;
         self.replace_keys(active, &in_use).await
+    }
+
+    async fn active_algorithms(&self) -> Result<Vec<SigningAlg>, ServiceError> {
+        let keys = self.store.active_keys().await?;
+        Ok(keys.iter().map(|key| key.alg).collect())
     }
 
     /// The configured algorithm first, then each one a client names for its ID tokens.
