@@ -2,6 +2,7 @@
 
 use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp};
+use crate::node::{node_clients_installed, node_json};
 use crate::oauth::tokens;
 use crate::on_both_backends;
 
@@ -92,37 +93,20 @@ on_both_backends!(
 
 /// A standard client library (panva's oauth4webapi, run by node) given only the issuer:
 /// it reads the metadata, checks it as RFC 8414 requires, and uses the endpoints it names.
-/// Runs when `LATCHKEY_TEST_NODE_CLIENT` names `tests/discovery-client` with its
-/// dependencies installed (`npm ci`; `.ci/run` does this).
+/// Runs when the node clients are installed (see `node.rs`).
 async fn a_standard_client_library_finds_every_endpoint_from_the_metadata(backend: Backend) {
-    let Some(dir) = std::env::var_os("LATCHKEY_TEST_NODE_CLIENT") else {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "NOTE: LATCHKEY_TEST_NODE_CLIENT is not set: the metadata discovery test with a standard client library DID NOT RUN"
-        );
+    if !node_clients_installed("the metadata discovery test with a standard client library") {
         return;
-    };
+    }
     let app = TestApp::spawn(backend).await;
     let machine = app.client(ClientSpec::client_credentials()).await;
-    let output = tokio::process::Command::new("node")
-        .current_dir(&dir)
-        .args([
-            "client.mjs",
-            &app.address,
-            &machine.id,
-            machine.secret.as_deref().unwrap(),
-        ])
-        .output()
-        .await
-        .expect("LATCHKEY_TEST_NODE_CLIENT is set but node cannot run");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the client library failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let found: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let secret = machine.secret.as_deref().unwrap();
+    let found = node_json(
+        "discovery-client",
+        "client.mjs",
+        &[&app.address, &machine.id, secret],
+    )
+    .await;
     assert_eq!(found["issuer"], app.address);
     assert_eq!(found["token_endpoint"], app.url("/token"));
     assert_eq!(found["introspection_endpoint"], app.url("/introspect"));

@@ -9,6 +9,7 @@ mod binary;
 mod browser;
 mod fixtures;
 mod helpers;
+mod node;
 mod oauth;
 mod oidc;
 

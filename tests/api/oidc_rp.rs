@@ -6,39 +6,23 @@ use serde_json::Value;
 use crate::browser::{Shown, location};
 use crate::fixtures::{ClientSpec, REDIRECT, TestClient};
 use crate::helpers::{Backend, TestApp};
+use crate::node::{node_clients_installed, node_json};
 use crate::oauth::query_of;
 use crate::oidc::{SIGNED_OUT, oidc_client};
 use crate::on_both_backends;
 
 /// One step of `rp.mjs`; its JSON answer. Fails with the library's error.
 async fn rp(app: &TestApp, client: &TestClient, step: &str, extra: &[&str]) -> Value {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc-client");
-    let output = tokio::process::Command::new("node")
-        .current_dir(dir)
-        .args(["rp.mjs", step, &app.address, &client.id])
-        .args([client.secret.as_deref().unwrap(), REDIRECT, "EdDSA"])
-        .args(extra)
-        .output()
-        .await
-        .expect("LATCHKEY_TEST_NODE_CLIENT is set but node cannot run");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "openid-client refused at {step} (npm ci in tests/oidc-client?): {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(stdout.trim()).unwrap()
+    let secret = client.secret.as_deref().unwrap();
+    let mut args = vec![step, &app.address, &client.id, secret, REDIRECT, "EdDSA"];
+    args.extend_from_slice(extra);
+    node_json("oidc-client", "rp.mjs", &args).await
 }
 
 /// Runs when `LATCHKEY_TEST_NODE_CLIENT` is set, which says the node clients' packages
 /// are installed (`.ci/run` runs `npm ci` in tests/oidc-client too).
 async fn a_certified_relying_party_signs_a_user_in_and_out(backend: Backend) {
-    if std::env::var_os("LATCHKEY_TEST_NODE_CLIENT").is_none() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "NOTE: LATCHKEY_TEST_NODE_CLIENT is not set: the OpenID Connect test with a certified relying party DID NOT RUN"
-        );
+    if !node_clients_installed("the OpenID Connect test with a certified relying party") {
         return;
     }
     let app = TestApp::spawn(backend).await;
