@@ -225,5 +225,12 @@ fn print_client(client: &Client) {
     for uri in &client.redirect_uris {
         println!("redirect uri:  {uri}");
     }
+    match client.id_token_alg {
+        Some(alg) => println!("id token alg:  {alg}"),
+        None => println!("id token alg:  (the server's signing algorithm)"),
+    }
+    for uri in &client.post_logout_redirect_uris {
+        println!("after logout:  {uri}");
+    }
     println!("created:       {}", client.created_at.to_rfc3339());
 }

@@ -227,7 +227,84 @@ async fn bad_client_input_is_a_one_line_error(backend: Backend) {
     assert_eq!(listed.assert_ok().json().as_array().unwrap().len(), 1);
 }
 
+/// A relying party's registration: its ID-token algorithm gets a key of its own at once,
+/// and its post-logout redirect URIs are kept as given.
+async fn openid_client_flags_are_kept_and_checked(backend: Backend) {
+    let db = TestDatabase::create(backend);
+    let url = db.url_text.as_str();
+    let created = latchkey(
+        url,
+        &[
+            "client",
+            "create",
+            "--name",
+            "Wiki",
+            "--redirect-uri",
+            "https://wiki.example.com/callback",
+            "--scope",
+            "openid profile email",
+            "--id-token-alg",
+            "RS256",
+            "--post-logout-redirect-uri",
+            "https://wiki.example.com/signed-out",
+            "https://wiki.example.com/bye",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let id = created.assert_ok().json()["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shown = latchkey(url, &["client", "show", &id, "--json"], None).await;
+    let shown = shown.assert_ok().json();
+    assert_eq!(shown["id_token_alg"], "RS256");
+    assert_eq!(
+        shown["post_logout_redirect_uris"],
+        serde_json::json!([
+            "https://wiki.example.com/signed-out",
+            "https://wiki.example.com/bye"
+        ])
+    );
+    let text = latchkey(url, &["client", "show", &id], None).await;
+    assert!(text.assert_ok().stdout.contains("id token alg:  RS256"));
+    assert_eq!(
+        db.count("FROM signing_keys WHERE alg = 'RS256' AND retired_at IS NULL"),
+        1,
+        "the client's algorithm has its active key"
+    );
+
+    for (flag, value, named) in [
+        ("--id-token-alg", "HS256", "HS256"),
+        ("--id-token-alg", "none", "none"),
+        (
+            "--post-logout-redirect-uri",
+            "http://evil.example/out",
+            "evil.example",
+        ),
+    ] {
+        latchkey(
+            url,
+            &[
+                "client",
+                "create",
+                "--name",
+                "x",
+                "--redirect-uri",
+                "https://x.example/cb",
+                flag,
+                value,
+            ],
+            None,
+        )
+        .await
+        .assert_error_mentions(named);
+    }
+}
+
 on_both_backends!(
     clients_round_trip_through_the_cli,
     bad_client_input_is_a_one_line_error,
+    openid_client_flags_are_kept_and_checked,
 );
