@@ -6,7 +6,8 @@
 #   - latchkey-sqlite and, with BENCH_POSTGRES_URL (an admin URL), latchkey-postgres;
 #   - latchkey-before-sqlite / -postgres when LATCHKEY_BEFORE names an older build;
 #   - openid-sqlite / openid-postgres (only when named in SERVERS): families whose scope
-#     holds openid, so that every refresh also signs an ID token;
+#     holds openid, so that every refresh also signs an ID token; before-openid-sqlite /
+#     -postgres the same on LATCHKEY_BEFORE;
 #   - node-oidc-provider on its memory adapter (JWT access tokens, no ID token);
 #   - the HTTP ceiling: the peer benchmark's token endpoint with no storage (MODE=crypto).
 #
@@ -32,6 +33,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 PORT=${PORT:-8183}
 SEED_COUNT=64
+OPENID_SCOPE="openid profile email read write"
 WORK=$(mktemp -d)
 mkdir -p target/bench-results
 OUT=target/bench-results/ratios-$(date +%Y%m%d-%H%M%S).jsonl
@@ -139,8 +141,10 @@ for round in $(seq 1 "$ROUNDS"); do
       latchkey-postgres) latchkey_round latchkey-postgres target/release/latchkey "$(fresh_db postgres)" ;;
       before-sqlite) latchkey_round before-sqlite "$LATCHKEY_BEFORE" "$(fresh_db sqlite)" ;;
       before-postgres) latchkey_round before-postgres "$LATCHKEY_BEFORE" "$(fresh_db postgres)" ;;
-      openid-sqlite) latchkey_round openid-sqlite target/release/latchkey "$(fresh_db sqlite)" "openid profile email read write" ;;
-      openid-postgres) latchkey_round openid-postgres target/release/latchkey "$(fresh_db postgres)" "openid profile email read write" ;;
+      openid-sqlite) latchkey_round openid-sqlite target/release/latchkey "$(fresh_db sqlite)" "$OPENID_SCOPE" ;;
+      openid-postgres) latchkey_round openid-postgres target/release/latchkey "$(fresh_db postgres)" "$OPENID_SCOPE" ;;
+      before-openid-sqlite) latchkey_round before-openid-sqlite "$LATCHKEY_BEFORE" "$(fresh_db sqlite)" "$OPENID_SCOPE" ;;
+      before-openid-postgres) latchkey_round before-openid-postgres "$LATCHKEY_BEFORE" "$(fresh_db postgres)" "$OPENID_SCOPE" ;;
       node) node_round ;;
       ceiling) ceiling_round ;;
     esac

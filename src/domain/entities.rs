@@ -25,6 +25,29 @@ pub struct User {
     pub email_verified: bool,
 }
 
+/// What the `profile` and `email` scopes can release about a user (OIDC Core section
+/// 5.4): the part of a `User` that ID tokens and `/userinfo` speak of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimant {
+    pub id: UserId,
+    pub username: Username,
+    pub display_name: Option<DisplayName>,
+    pub email: Option<Email>,
+    pub email_verified: bool,
+}
+
+impl From<User> for Claimant {
+    fn from(user: User) -> Self {
+        Self {
+            id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            email: user.email,
+            email_verified: user.email_verified,
+        }
+    }
+}
+
 /// A logged-in browser at Latchkey itself.
 #[derive(Debug)]
 pub struct BrowserSession {

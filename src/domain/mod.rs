@@ -26,7 +26,8 @@ pub use credentials::{AccessTokenText, ClientCredentials, PresentedSecret, Prese
 pub use duration::Ttl;
 pub use email::Email;
 pub use entities::{
-    BrowserSession, Client, ClientKind, EventKind, NewEvent, PasswordHash, SigningKey, User,
+    BrowserSession, Claimant, Client, ClientKind, EventKind, NewEvent, PasswordHash, SigningKey,
+    User,
 };
 pub use error::DomainError;
 pub use grant_type::{GrantType, GrantTypes};

@@ -12,8 +12,9 @@ use std::sync::Arc;
 use super::keys::{JwtType, Signer};
 use super::{ServiceError, Services};
 use crate::domain::{
-    ClientId, ErrorCode, Issuer, Nonce, OAuthError, Scope, SigningAlg, User, UserId,
+    Claimant, ClientId, ErrorCode, Issuer, Nonce, OAuthError, Scope, SigningAlg, UserId,
 };
+use crate::store::OpenIdSubject;
 
 /// The claims of `profile` and `email` (section 5.4), each only when granted and set.
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub struct ScopeClaims {
 }
 
 impl ScopeClaims {
-    pub fn of(user: &User, scope: &Scope) -> Self {
+    pub fn of(user: &Claimant, scope: &Scope) -> Self {
         let profile = scope.contains("profile");
         let email = scope
             .contains("email")
@@ -70,7 +71,7 @@ struct IdClaims<'a> {
 /// and the key chosen before, so that nothing after the commit can fail on the database
 /// and lose a rotation or a redeemed code.
 pub(super) struct IdTokenMinter {
-    user: User,
+    user: Claimant,
     client: ClientId,
     alg: SigningAlg,
     signer: Arc<Signer>,
@@ -119,7 +120,18 @@ impl Services {
         if !scope.is_openid() {
             return Ok(None);
         }
-        let Some(subject) = self.store.openid_subject(user, client).await? else {
+        let subject = self.store.openid_subject(user, client).await?;
+        self.id_token_minter(subject, client).await.map(Some)
+    }
+
+    /// The minter for a subject already loaded (a refresh reads it with its family).
+    /// `None`: the user or the client is gone, and the grant cannot go on.
+    pub(super) async fn id_token_minter(
+        &self,
+        subject: Option<OpenIdSubject>,
+        client: ClientId,
+    ) -> Result<IdTokenMinter, ServiceError> {
+        let Some(subject) = subject else {
             return Err(OAuthError::new(
                 ErrorCode::InvalidGrant,
                 "the user or the client no longer exists",
@@ -127,13 +139,13 @@ impl Services {
             .into());
         };
         let alg = subject.id_token_alg.unwrap_or(self.policy.signing_alg);
-        Ok(Some(IdTokenMinter {
-            user: subject.user,
+        Ok(IdTokenMinter {
+            user: subject.claimant,
             client,
             alg,
             signer: self.id_token_signer(alg).await?,
             ttl: self.policy.id_token_ttl.as_seconds(),
-        }))
+        })
     }
 
     /// The active key of `alg`, made now if this is the first client to ask for it.
@@ -168,18 +180,12 @@ fn at_hash(alg: SigningAlg, access_token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::{Clock, SystemClock};
     use crate::domain::{DisplayName, Email, Username};
 
-    fn user() -> User {
-        let now = SystemClock.now();
-        User {
+    fn user() -> Claimant {
+        Claimant {
             id: UserId::generate(),
             username: Username::parse("alice").unwrap(),
-            is_admin: false,
-            enabled: true,
-            created_at: now,
-            password_changed_at: now,
             display_name: Some(DisplayName::parse("Alice Liddell").unwrap()),
             email: Some(Email::parse("alice@example.com").unwrap()),
             email_verified: false,
@@ -201,7 +207,7 @@ mod tests {
                 "email_verified": false,
             })
         );
-        let unset = User {
+        let unset = Claimant {
             display_name: None,
             email: None,
             ..user

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::id_token::{ScopeClaims, subject};
 use super::{ServiceError, Services};
-use crate::domain::{AccessTokenText, ErrorCode, Issuer, OAuthError, Scope, UserId};
+use crate::domain::{AccessTokenText, Claimant, ErrorCode, Issuer, OAuthError, Scope, UserId};
 
 /// Section 5.3.2: `sub` and the claims of the token's scope.
 #[derive(Debug, Serialize)]
@@ -63,7 +63,7 @@ impl Services {
         match user {
             Some(user) if user.enabled => Ok(UserInfo {
                 sub: subject(user.id),
-                claims: ScopeClaims::of(&user, &scope),
+                claims: ScopeClaims::of(&Claimant::from(user), &scope),
             }),
             _ => Err(invalid_token("the user is no longer active")),
         }

@@ -1,17 +1,18 @@
 //! What an ID token or `/userinfo` needs to know about its subject, in one query: the user
 //! (the claims of the granted scopes) and the ID-token algorithm of the client it is for.
+//! A refresh reads the same with its family (see `refresh_sql`).
 
 use diesel::prelude::*;
 
 use super::schema::{clients, users};
 use super::users::UserRow;
 use super::{Store, StoreError};
-use crate::domain::{ClientId, SigningAlg, User, UserId};
+use crate::domain::{Claimant, ClientId, SigningAlg, User, UserId};
 
 /// The user an ID token speaks about, and how the client wants it signed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct OpenIdSubject {
-    pub user: User,
+    pub claimant: Claimant,
     /// `None`: the server's signing algorithm.
     pub id_token_alg: Option<SigningAlg>,
 }
@@ -34,12 +35,10 @@ impl Store {
                 return Ok(None);
             };
             let (user, _) = row.into_user()?;
-            let id_token_alg = alg
-                .as_deref()
-                .map(SigningAlg::parse)
-                .transpose()
-                .map_err(|e| StoreError::Corrupt(format!("client {client}: {e}")))?;
-            Ok(Some(OpenIdSubject { user, id_token_alg }))
+            Ok(Some(OpenIdSubject {
+                claimant: Claimant::from(user),
+                id_token_alg: id_token_alg(client, alg.as_deref())?,
+            }))
         })
         .await
     }
@@ -57,4 +56,15 @@ impl Store {
         })
         .await
     }
+}
+
+/// A client's `id_token_alg` column.
+pub(super) fn id_token_alg(
+    client: impl std::fmt::Display,
+    stored: Option<&str>,
+) -> Result<Option<SigningAlg>, StoreError> {
+    stored
+        .map(SigningAlg::parse)
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("client {client}: {e}")))
 }

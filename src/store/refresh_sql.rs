@@ -232,6 +232,18 @@ pub(super) struct LoadedRow {
     pub(super) u_enabled: Option<bool>,
     #[diesel(sql_type = Nullable<Bool>)]
     pub(super) fc_enabled: Option<bool>,
+    /// What an ID token says of the user, read only for a family whose scope holds
+    /// `openid`: a few short columns more per refresh instead of a second round trip.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(super) u_username: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(super) u_display_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(super) u_email: Option<String>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub(super) u_email_verified: Option<bool>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(super) fc_id_token_alg: Option<String>,
 }
 
 impl QueryId for LoadRefresh {
@@ -262,7 +274,9 @@ where
              f.last_used_at AS f_last_used_at, f.idle_expires_at AS f_idle_expires_at, \
              f.absolute_expires_at AS f_absolute_expires_at, \
              f.revoked_at IS NOT NULL AS f_revoked, f.handle_hash IS NOT NULL AS f_has_handle, \
-             u.enabled AS u_enabled, fc.enabled AS fc_enabled \
+             u.enabled AS u_enabled, fc.enabled AS fc_enabled, u.username AS u_username, \
+             u.display_name AS u_display_name, u.email AS u_email, \
+             u.email_verified AS u_email_verified, fc.id_token_alg AS fc_id_token_alg \
              FROM (SELECT 1 AS one) AS one LEFT JOIN clients c ON c.id = ",
         );
         out.push_bind_param::<Nullable<Text>, _>(&self.client)?;

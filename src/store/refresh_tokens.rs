@@ -6,12 +6,13 @@
 use chrono::{DateTime, Utc};
 use diesel::RunQueryDsl;
 
+use super::openid::{OpenIdSubject, id_token_alg};
 use super::refresh_sql::{LoadRefresh, LoadedRow};
 use super::time::from_db;
 use super::{AnyConnection, Store, StoreError, clients as client_rows};
 use crate::domain::{
-    ClientId, ClientKind, DomainError, FamilyHandleHash, FamilyId, FamilyLookup, GrantTypes,
-    RefreshTokenHash, Resource, Scope, UserId,
+    Claimant, ClientId, ClientKind, DisplayName, DomainError, Email, FamilyHandleHash, FamilyId,
+    FamilyLookup, GrantTypes, RefreshTokenHash, Resource, Scope, UserId, Username,
 };
 
 /// A family as stored, with what the rotation rules need to know of its user and client.
@@ -38,6 +39,8 @@ pub struct StoredFamily {
     pub has_handle: bool,
     pub user_enabled: bool,
     pub client_enabled: bool,
+    /// For a family whose scope holds `openid`: what its ID tokens say of the user.
+    pub openid: Option<OpenIdSubject>,
 }
 
 /// A rotation the rules decided: the family's current token becomes its previous one and
@@ -132,11 +135,37 @@ fn family_of(row: LoadedRow) -> Result<Option<StoredFamily>, StoreError> {
         return Ok(None);
     };
     let corrupt = |e: DomainError| StoreError::Corrupt(format!("refresh token family: {e}"));
+    let user_id = UserId::parse(&needed(row.f_user_id, "user_id")?).map_err(corrupt)?;
+    let client_id = ClientId::parse(&needed(row.f_client_id, "client_id")?).map_err(corrupt)?;
+    let scope = Scope::parse(&needed(row.f_scope, "scope")?).map_err(corrupt)?;
+    let openid = match (&row.u_username, scope.is_openid()) {
+        (Some(username), true) => Some(OpenIdSubject {
+            claimant: Claimant {
+                id: user_id,
+                username: Username::parse(username).map_err(corrupt)?,
+                display_name: row
+                    .u_display_name
+                    .as_deref()
+                    .map(DisplayName::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
+                email: row
+                    .u_email
+                    .as_deref()
+                    .map(Email::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
+                email_verified: row.u_email_verified.unwrap_or(false),
+            },
+            id_token_alg: id_token_alg(client_id, row.fc_id_token_alg.as_deref())?,
+        }),
+        _ => None,
+    };
     Ok(Some(StoredFamily {
         id: FamilyId::parse(&id).map_err(corrupt)?,
-        user_id: UserId::parse(&needed(row.f_user_id, "user_id")?).map_err(corrupt)?,
-        client_id: ClientId::parse(&needed(row.f_client_id, "client_id")?).map_err(corrupt)?,
-        scope: Scope::parse(&needed(row.f_scope, "scope")?).map_err(corrupt)?,
+        user_id,
+        client_id,
+        scope,
         resource: row
             .f_resource
             .as_deref()
@@ -155,6 +184,7 @@ fn family_of(row: LoadedRow) -> Result<Option<StoredFamily>, StoreError> {
         // A family whose user or client row is gone cannot refresh.
         user_enabled: row.u_enabled.unwrap_or(false),
         client_enabled: row.fc_enabled.unwrap_or(false),
+        openid,
     }))
 }
 

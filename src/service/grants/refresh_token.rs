@@ -224,11 +224,15 @@ impl Services {
                 Decision::Rotate { write, scope } => {
                     // Section 12.2: the same iss, sub, aud and auth_time, a new iat, no
                     // nonce. Decided on the family's scope: a refresh that narrows the
-                    // access token's scope still renews the sign-in. Prepared before the
-                    // rotation commits, so that it cannot fail after.
-                    let id_minter = self
-                        .prepare_id_token(&family.scope, family.user_id, client.id)
-                        .await?;
+                    // access token's scope still renews the sign-in. Prepared (from what
+                    // the family's load read of the user) before the rotation commits,
+                    // so that it cannot fail after.
+                    let id_minter = if family.scope.is_openid() {
+                        let subject = family.openid.clone();
+                        Some(self.id_token_minter(subject, client.id).await?)
+                    } else {
+                        None
+                    };
                     if self.store.apply_rotation(write).await? == Applied::LostRace {
                         attempt.now = self.clock.now();
                         continue;

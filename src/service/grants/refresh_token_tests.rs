@@ -38,6 +38,7 @@ fn case() -> Case {
         has_handle: true,
         user_enabled: true,
         client_enabled: true,
+        openid: None,
     };
     Case {
         family,
