@@ -1,18 +1,18 @@
 //! The authorization endpoint's rules (RFC 6749 section 4.1.1, RFC 7636, RFC 8707,
-//! RFC 9207, and OIDC Core section 3.1.2 for `prompt`, `max_age` and `nonce`). Validation
-//! comes in two stages because their errors go to different
-//! places: until the client and its redirect URI are known to be genuine, an error is
-//! shown to the user and nobody is redirected (section 4.1.2.1); after that, every
-//! error goes back to the client.
+//! RFC 9207, and OIDC Core section 3.1.2 for `prompt`, `max_age` and `nonce`).
+//! Validation comes in two stages because their errors go to different places: until
+//! the client and its redirect URI are known to be genuine, an error is shown to the
+//! user and nobody is redirected (section 4.1.2.1); after that, every error goes back to
+//! the client.
 
 mod redirect;
 mod request;
 
 pub use request::{AuthorizationRequest, CheckedAuthorization, Requested, Target, Unredirectable};
 
-use super::{ServiceError, Services};
 use chrono::{DateTime, Utc};
 
+use super::{ServiceError, Services};
 use crate::domain::{
     AuthorizationCode, BrowserSession, ErrorCode, GivenRedirect, GrantType, Issuer, LoginHint,
     OAuthError,
