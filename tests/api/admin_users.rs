@@ -142,6 +142,42 @@ fn profile(user: &User) -> (Option<&str>, Option<&str>, bool) {
     )
 }
 
+/// The create form takes the profile too; a bad one creates nobody and keeps what was
+/// typed.
+async fn a_user_is_created_with_a_profile_from_the_console(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, csrf) = admin(&app).await;
+    let create = |email: &'static str| {
+        let (admin, csrf) = (&admin, csrf.clone());
+        async move {
+            let form = [
+                ("csrf_token", csrf.as_str()),
+                ("username", "erin"),
+                ("password", "erin's password"),
+                ("display_name", "Erin Hale"),
+                ("email", email),
+                ("email_verified", "on"),
+            ];
+            admin.post("/admin/users", &form).await
+        }
+    };
+    let refused = create("erin@").await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("is not a valid email address"), "{html}");
+    assert!(
+        html.contains("value=\"Erin Hale\""),
+        "kept as typed: {html}"
+    );
+    assert_eq!(app.db.count("FROM users WHERE username = 'erin'"), 0);
+
+    assert_eq!(create("erin@example.com").await.status(), 303);
+    assert_eq!(
+        profile(&find(&app, "erin").await),
+        (Some("Erin Hale"), Some("erin@example.com"), true)
+    );
+}
+
 async fn profiles_are_edited_from_the_console(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("dora").await;
@@ -237,4 +273,5 @@ async fn profiles_are_edited_from_the_console(backend: Backend) {
 on_both_backends!(
     users_are_managed_from_the_console,
     profiles_are_edited_from_the_console,
+    a_user_is_created_with_a_profile_from_the_console,
 );

@@ -8,7 +8,7 @@ use crate::http::extract::{Admin, Params, user_profile};
 use crate::http::pages::{AdminUserPage, AdminUsersPage, OneTimePasswordPage, html};
 use crate::http::respond::see_other;
 use crate::http::routes;
-use crate::service::{Profile, ServiceError, Services};
+use crate::service::{ServiceError, Services};
 
 const NO_SUCH_USER: &str = "There is no such user.";
 
@@ -37,12 +37,14 @@ pub async fn create(
     let outcome = match (
         Username::parse(form.get("username").unwrap_or_default()),
         Password::new_choice(form.take("password").unwrap_or_default()),
+        user_profile(&form),
     ) {
-        (Ok(name), Ok(password)) => services
-            .create_user(name, &password, is_admin, Profile::default())
+        (Ok(name), Ok(password), Ok(profile)) => services
+            .create_user(name, &password, is_admin, profile)
             .await
             .map(|_| ()),
-        (Err(e), _) | (_, Err(e)) => Err(e.into()),
+        (Err(e), _, _) | (_, Err(e), _) => Err(e.into()),
+        (_, _, Err(errors)) => Err(ServiceError::Refused(errors.join(" "))),
     };
     match outcome {
         Ok(()) => Ok(see_other(routes::ADMIN_USERS)),
@@ -55,7 +57,7 @@ pub async fn create(
             let message = error.to_string();
             Ok(html(
                 StatusCode::BAD_REQUEST,
-                &AdminUsersPage::new(&session, &users, "", Some(&message)),
+                &AdminUsersPage::new(&session, &users, "", Some(&message)).refilled(&form),
             ))
         }
         Err(other) => Err(other.into()),

@@ -24,6 +24,10 @@ pub struct AdminUsersPage {
     pub search: String,
     pub rows: Vec<UserRow>,
     pub error: Option<String>,
+    /// The create form's profile fields: empty, or as typed after a refusal.
+    pub display_name: String,
+    pub email: String,
+    pub email_verified: bool,
 }
 
 impl AdminUsersPage {
@@ -50,6 +54,20 @@ impl AdminUsersPage {
                 })
                 .collect(),
             error: error.map(str::to_owned),
+            display_name: String::new(),
+            email: String::new(),
+            email_verified: false,
+        }
+    }
+
+    /// The create form filled again as typed, after a refusal.
+    pub fn refilled(self, form: &Params) -> Self {
+        let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
+        Self {
+            display_name: text("display_name"),
+            email: text("email"),
+            email_verified: form.get("email_verified").is_some(),
+            ..self
         }
     }
 }
