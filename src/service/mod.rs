@@ -44,7 +44,7 @@ use crate::clock::Clock;
 use crate::domain::{SigningAlg, Ttl};
 use crate::metrics::Metrics;
 use crate::store::Store;
-use keys::KeyRing;
+use keys::{KeyRing, PublishedKeys};
 
 /// The lifetimes and choices the rules depend on, read once from configuration.
 #[derive(Debug, Clone, Copy)]
@@ -67,6 +67,7 @@ pub struct Services {
     clock: Arc<dyn Clock>,
     policy: Policy,
     keys: Arc<KeyRing>,
+    published: Arc<PublishedKeys>,
     metrics: Arc<Metrics>,
 }
 
@@ -77,6 +78,7 @@ impl Services {
             clock,
             policy,
             keys: Arc::new(KeyRing::default()),
+            published: Arc::new(PublishedKeys::default()),
             metrics: Arc::new(Metrics::default()),
         }
     }

@@ -3,12 +3,11 @@
 //! and (when asked) `exp` against our clock, with no leeway. jsonwebtoken checks the
 //! signature; the time check is ours so that it follows the injected clock.
 
-use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
+use jsonwebtoken::{Validation, decode, decode_header};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::keys::JwtType;
+use super::keys::{JwtType, jose_alg};
 use super::{ServiceError, Services};
 use crate::domain::{FamilyId, Issuer};
 
@@ -92,23 +91,19 @@ impl Services {
         let Some(kid) = header.kid else {
             return Ok(None);
         };
-        let published = self.published_keys().await?;
-        let Some(jwk) = published
-            .into_iter()
-            .filter_map(|value| serde_json::from_value::<Jwk>(value).ok())
-            .find(|jwk| jwk.common.key_id.as_deref() == Some(kid.as_str()))
-        else {
+        let Some(verifier) = self.verifier(&kid).await? else {
             return Ok(None);
         };
-        let Ok(key) = DecodingKey::from_jwk(&jwk) else {
+        // The key decides the algorithm, not the token (RFC 8725 section 3.1).
+        if header.alg != jose_alg(verifier.alg) {
             return Ok(None);
-        };
+        }
         let mut validation = Validation::new(header.alg);
         validation.validate_exp = false;
         validation.validate_aud = false;
         validation.required_spec_claims.clear();
         validation.set_issuer(&[issuer.as_str()]);
-        Ok(decode::<C>(token, &key, &validation)
+        Ok(decode::<C>(token, &verifier.key, &validation)
             .ok()
             .map(|data| data.claims))
     }

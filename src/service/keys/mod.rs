@@ -4,16 +4,18 @@
 //! client asked for, so there is one active key per algorithm in use.
 
 mod generate;
+mod published;
 mod signer;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-pub(super) use signer::{JwtType, KeyRing, Signer};
+pub(super) use published::{PublishedKeys, Verifier};
+pub(super) use signer::{JwtType, KeyRing, Signer, jose_alg};
 
 use super::{ServiceError, Services};
-use crate::domain::{EventKind, KeyId, NewEvent, SigningAlg};
+use crate::domain::{EventKind, KeyId, NewEvent, SigningAlg, SigningKey};
 use crate::store::StoreError;
 use generate::generate_key;
 
@@ -89,12 +91,13 @@ impl Services {
         Ok(self.keys.signer(alg))
     }
 
-    /// Loads the active keys if they are not the ones in use; returns the id of the key
-    /// access tokens are signed with. Every instance calls this every few seconds, so a
-    /// rotation made anywhere (another instance, the CLI) is signed with everywhere within
-    /// `KEY_REFRESH_INTERVAL`.
+    /// Loads the active keys if they are not the ones in use, and the published ones for
+    /// verifying; returns the id of the key access tokens are signed with. Every instance
+    /// calls this every few seconds, so a rotation made anywhere (another instance, the
+    /// CLI) is signed with everywhere within `KEY_REFRESH_INTERVAL`.
     pub async fn reload_signing_key(&self) -> Result<Option<KeyId>, ServiceError> {
-        let active = self.store.active_keys().await?;
+        let stored = self.store.list_keys().await?;
+        let active: Vec<&SigningKey> = stored.iter().filter(|k| k.retired_at.is_none()).collect();
         let mut kids: Vec<KeyId> = active.iter().map(|key| key.id).collect();
         let mut loaded = self.keys.kids();
         kids.sort();
@@ -102,17 +105,37 @@ impl Services {
         if kids != loaded {
             let signers = active
                 .iter()
-                .map(Signer::from_key)
+                .map(|key| Signer::from_key(key))
                 .collect::<Result<Vec<_>, _>>()?;
             for key in &active {
                 tracing::info!(kid = %key.id, alg = %key.alg, "signing with key");
             }
             self.keys.install(signers);
         }
+        self.published.replace(
+            stored
+                .iter()
+                .filter_map(|key| {
+                    let until = key.retired_at.map(|at| self.key_publish_deadline(at));
+                    Verifier::of(key, until)
+                })
+                .collect(),
+        );
         Ok(self
             .keys
             .access_signer(self.policy.signing_alg)
             .map(|signer| signer.kid()))
+    }
+
+    /// The published key `kid` names, looking in the database once when this instance
+    /// does not know it (a key made a moment ago elsewhere).
+    pub(super) async fn verifier(&self, kid: &str) -> Result<Option<Arc<Verifier>>, ServiceError> {
+        let now = self.clock.now();
+        if let Some(found) = self.published.find(kid, now) {
+            return Ok(Some(found));
+        }
+        self.reload_signing_key().await?;
+        Ok(self.published.find(kid, now))
     }
 
     /// Replaces every active key with a new one of the same algorithm, and makes sure the

@@ -25,6 +25,15 @@ enum Pair {
     Rsa(RsaKeyPair),
 }
 
+/// The JOSE `alg` of our algorithm (RFC 7518, RFC 8037).
+pub fn jose_alg(alg: SigningAlg) -> Algorithm {
+    match alg {
+        SigningAlg::Es256 => Algorithm::ES256,
+        SigningAlg::EdDsa => Algorithm::EdDSA,
+        SigningAlg::Rs256 => Algorithm::RS256,
+    }
+}
+
 /// What a JWT is for, told apart by its `typ` header so that one cannot pass for the
 /// other (RFC 8725 section 3.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +78,7 @@ impl Signer {
             SigningAlg::Rs256 => Pair::Rsa(RsaKeyPair::from_pkcs8(der).map_err(rejected)?),
         };
         let header = |kind: JwtType| {
-            let mut header = Header::new(match key.alg {
-                SigningAlg::Es256 => Algorithm::ES256,
-                SigningAlg::EdDsa => Algorithm::EdDSA,
-                SigningAlg::Rs256 => Algorithm::RS256,
-            });
+            let mut header = Header::new(jose_alg(key.alg));
             header.typ = Some(kind.typ().into());
             header.kid = Some(key.id.to_string());
             serde_json::to_string(&header)
