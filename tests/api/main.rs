@@ -16,6 +16,7 @@ mod oidc;
 mod account;
 mod admin;
 mod admin_users;
+mod authlib_rp;
 mod authorize;
 mod chromium;
 mod cli_clients;
