@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::browser::Shown;
 use crate::fixtures::{ClientSpec, REDIRECT, TestClient};
 use crate::helpers::{Backend, TestApp};
-use crate::node::library_json;
+use crate::libraries::library_json;
 use crate::oauth::query_of;
 use crate::oidc::oidc_client;
 use crate::on_both_backends;

@@ -2,7 +2,7 @@
 
 use crate::fixtures::ClientSpec;
 use crate::helpers::{Backend, TestApp};
-use crate::node::{node_clients_installed, node_json};
+use crate::libraries::{node_clients_installed, node_json};
 use crate::oauth::tokens;
 use crate::on_both_backends;
 

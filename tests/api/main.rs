@@ -9,7 +9,7 @@ mod binary;
 mod browser;
 mod fixtures;
 mod helpers;
-mod node;
+mod libraries;
 mod oauth;
 mod oidc;
 

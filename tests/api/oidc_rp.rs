@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::browser::{Shown, location};
 use crate::fixtures::{ClientSpec, REDIRECT, TestClient};
 use crate::helpers::{Backend, TestApp};
-use crate::node::{node_clients_installed, node_json};
+use crate::libraries::{node_clients_installed, node_json};
 use crate::oauth::query_of;
 use crate::oidc::{SIGNED_OUT, oidc_client};
 use crate::on_both_backends;
