@@ -93,7 +93,7 @@ on_both_backends!(
 
 /// A standard client library (panva's oauth4webapi, run by node) given only the issuer:
 /// it reads the metadata, checks it as RFC 8414 requires, and uses the endpoints it names.
-/// Runs when the node clients are installed (see `node.rs`).
+/// Runs when the node clients are installed (see `libraries.rs`).
 async fn a_standard_client_library_finds_every_endpoint_from_the_metadata(backend: Backend) {
     if !node_clients_installed("the metadata discovery test with a standard client library") {
         return;
