@@ -49,7 +49,7 @@ pub fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
 
 /// The login page, and where to go once signed in.
 pub fn login_then(return_to: &str) -> String {
-    with_query(LOGIN, &[("return_to", return_to)])
+    sign_in_for(return_to, None, false)
 }
 
 /// The login page for an authorization request: pre-filled with the request's

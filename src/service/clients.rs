@@ -73,7 +73,9 @@ impl Services {
         let event = NewEvent::new(EventKind::ClientCreated)
             .client(client.id)
             .detail(client.name.as_str());
-        self.ensure_key_for(client.id_token_alg).await?;
+        if let Some(alg) = client.id_token_alg {
+            self.ensure_key_for(alg).await?;
+        }
         self.store.insert_client(client.clone(), event).await?;
         Ok(RegisteredClient { client, secret })
     }
@@ -106,7 +108,9 @@ impl Services {
         client.id_token_alg = changes.id_token_alg;
         client.post_logout_redirect_uris = deduplicated(changes.post_logout_redirect_uris);
         client.updated_at = self.clock.now();
-        self.ensure_key_for(client.id_token_alg).await?;
+        if let Some(alg) = client.id_token_alg {
+            self.ensure_key_for(alg).await?;
+        }
         self.store
             .update_client(client.clone())
             .await

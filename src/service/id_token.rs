@@ -143,20 +143,9 @@ impl Services {
             user: subject.claimant,
             client,
             alg,
-            signer: self.id_token_signer(alg).await?,
+            signer: self.ensure_key_for(alg).await?,
             ttl: self.policy.id_token_ttl.as_seconds(),
         })
-    }
-
-    /// The active key of `alg`, made now if this is the first client to ask for it.
-    async fn id_token_signer(&self, alg: SigningAlg) -> Result<Arc<Signer>, ServiceError> {
-        if let Some(signer) = self.signer_for(alg).await? {
-            return Ok(signer);
-        }
-        self.ensure_key_for(Some(alg)).await?;
-        self.signer_for(alg)
-            .await?
-            .ok_or_else(|| ServiceError::internal(format!("no active {alg} key")))
     }
 }
 

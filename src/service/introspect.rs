@@ -72,11 +72,8 @@ impl Services {
         };
         // A token of a family revoked since it was issued is inactive at once; one whose
         // family is gone altogether too.
-        if let Some(family) = claims.family() {
-            match self.store.family_status(family).await? {
-                Some(status) if !status.revoked => {}
-                _ => return Ok(None),
-            }
+        if self.family_revoked(&claims).await? {
+            return Ok(None);
         }
         Ok(Some(ActiveToken {
             token_type: "Bearer",

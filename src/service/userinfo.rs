@@ -37,11 +37,8 @@ impl Services {
             return Err(invalid_token("the access token is for another audience"));
         }
         // A token of a revoked family is no longer good, whatever it was granted.
-        if let Some(family) = claims.family() {
-            match self.store.family_status(family).await? {
-                Some(status) if !status.revoked => {}
-                _ => return Err(invalid_token("the access token has been revoked")),
-            }
+        if self.family_revoked(&claims).await? {
+            return Err(invalid_token("the access token has been revoked"));
         }
         let scope = Scope::parse(&claims.scope)
             .map_err(|_| invalid_token("the access token's scope is unreadable"))?;

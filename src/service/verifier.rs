@@ -62,6 +62,16 @@ impl Services {
         Ok(Some(claims))
     }
 
+    /// Whether the token's family was revoked (or is gone) since the token was issued: then
+    /// the token is no longer good, whatever its `exp` says.
+    pub(super) async fn family_revoked(&self, claims: &AccessClaims) -> Result<bool, ServiceError> {
+        let Some(family) = claims.family() else {
+            return Ok(false);
+        };
+        let status = self.store.family_status(family).await?;
+        Ok(status.is_none_or(|status| status.revoked))
+    }
+
     /// The claims of a genuine ID token of ours, expired or not: RP-Initiated Logout
     /// section 2 has the server accept an expired one as a logout hint.
     pub(super) async fn verify_id_token(

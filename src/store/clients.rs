@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::families::{self, Owner};
+use super::openid::id_token_alg;
 use super::schema::{client_redirect_uris as uris, clients};
 use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
@@ -53,12 +54,7 @@ impl ClientRow {
                 .map_err(corrupt)?,
             skip_consent: self.skip_consent,
             enabled: self.enabled,
-            id_token_alg: self
-                .id_token_alg
-                .as_deref()
-                .map(SigningAlg::parse)
-                .transpose()
-                .map_err(corrupt)?,
+            id_token_alg: id_token_alg(&self.id, self.id_token_alg.as_deref())?,
             post_logout_redirect_uris: self
                 .post_logout_redirect_uris
                 .split_whitespace()
@@ -194,7 +190,8 @@ impl Store {
     }
 
     /// Replaces what an admin may edit: name, redirect URIs, grants, scopes, resources,
-    /// skip-consent, the ID-token algorithm and the post-logout redirect URIs. The client's type and secret stay.
+    /// skip-consent, the ID-token algorithm and the post-logout redirect URIs. The
+    /// client's type and secret stay.
     pub async fn update_client(&self, client: Client) -> Result<(), StoreError> {
         self.write(move |conn| {
             let id = client.id.to_string();

@@ -9,10 +9,11 @@ use diesel::RunQueryDsl;
 use super::openid::{OpenIdSubject, id_token_alg};
 use super::refresh_sql::{LoadRefresh, LoadedRow};
 use super::time::from_db;
+use super::users::{display_name_column, email_column};
 use super::{AnyConnection, Store, StoreError, clients as client_rows};
 use crate::domain::{
-    Claimant, ClientId, ClientKind, DisplayName, DomainError, Email, FamilyHandleHash, FamilyId,
-    FamilyLookup, GrantTypes, RefreshTokenHash, Resource, Scope, UserId, Username,
+    Claimant, ClientId, ClientKind, DomainError, FamilyHandleHash, FamilyId, FamilyLookup,
+    GrantTypes, RefreshTokenHash, Resource, Scope, UserId, Username,
 };
 
 /// A family as stored, with what the rotation rules need to know of its user and client.
@@ -143,18 +144,9 @@ fn family_of(row: LoadedRow) -> Result<Option<StoredFamily>, StoreError> {
             claimant: Claimant {
                 id: user_id,
                 username: Username::parse(username).map_err(corrupt)?,
-                display_name: row
-                    .u_display_name
-                    .as_deref()
-                    .map(DisplayName::parse)
-                    .transpose()
+                display_name: display_name_column(row.u_display_name.as_deref())
                     .map_err(corrupt)?,
-                email: row
-                    .u_email
-                    .as_deref()
-                    .map(Email::parse)
-                    .transpose()
-                    .map_err(corrupt)?,
+                email: email_column(row.u_email.as_deref()).map_err(corrupt)?,
                 email_verified: row.u_email_verified.unwrap_or(false),
             },
             id_token_alg: id_token_alg(client_id, row.fc_id_token_alg.as_deref())?,

@@ -6,8 +6,8 @@ use super::schema::{browser_sessions, users};
 use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
 use crate::domain::{
-    DisplayName, Email, NewEvent, PasswordHash, RevocationReason, SessionTokenHash, User, UserId,
-    Username,
+    DisplayName, DomainError, Email, NewEvent, PasswordHash, RevocationReason, SessionTokenHash,
+    User, UserId, Username,
 };
 
 #[derive(Queryable, Selectable)]
@@ -27,7 +27,7 @@ pub(super) struct UserRow {
 
 impl UserRow {
     pub(super) fn into_user(self) -> Result<(User, PasswordHash), StoreError> {
-        let corrupt = |e: crate::domain::DomainError| StoreError::Corrupt(format!("user: {e}"));
+        let corrupt = |e: DomainError| StoreError::Corrupt(format!("user: {e}"));
         Ok((
             User {
                 id: UserId::parse(&self.id).map_err(corrupt)?,
@@ -36,23 +36,25 @@ impl UserRow {
                 enabled: self.enabled,
                 created_at: from_db(self.created_at),
                 password_changed_at: from_db(self.password_changed_at),
-                display_name: self
-                    .display_name
-                    .as_deref()
-                    .map(DisplayName::parse)
-                    .transpose()
-                    .map_err(corrupt)?,
-                email: self
-                    .email
-                    .as_deref()
-                    .map(Email::parse)
-                    .transpose()
-                    .map_err(corrupt)?,
+                display_name: display_name_column(self.display_name.as_deref()).map_err(corrupt)?,
+                email: email_column(self.email.as_deref()).map_err(corrupt)?,
                 email_verified: self.email_verified,
             },
             PasswordHash(self.password_hash),
         ))
     }
+}
+
+/// The `display_name` column, as every query that reads a user's profile parses it.
+pub(super) fn display_name_column(
+    stored: Option<&str>,
+) -> Result<Option<DisplayName>, DomainError> {
+    stored.map(DisplayName::parse).transpose()
+}
+
+/// The `email` column.
+pub(super) fn email_column(stored: Option<&str>) -> Result<Option<Email>, DomainError> {
+    stored.map(Email::parse).transpose()
 }
 
 impl Store {

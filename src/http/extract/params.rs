@@ -55,6 +55,15 @@ impl Params {
         is_form.then(|| Params::parse(body))
     }
 
+    /// The parameters among `names` that were sent, for a form that carries them on in
+    /// hidden fields.
+    pub fn carried(&self, names: &[&'static str]) -> Vec<(&'static str, String)> {
+        names
+            .iter()
+            .filter_map(|name| self.get(name).map(|value| (*name, value.to_owned())))
+            .collect()
+    }
+
     /// `invalid_request` naming the first parameter sent twice, if one was.
     pub fn refuse_repeated(&self) -> Result<(), OAuthError> {
         match &self.repeated {

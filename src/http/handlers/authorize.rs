@@ -64,10 +64,7 @@ pub async fn start(
             let Some(session) = session.0 else {
                 return Err(PageError::csrf());
             };
-            let hidden = FORWARDED
-                .iter()
-                .filter_map(|name| params.get(name).map(|v| (*name, v.to_owned())))
-                .collect();
+            let hidden = params.carried(&FORWARDED);
             let scopes = request
                 .scope
                 .iter()

@@ -36,10 +36,7 @@ pub async fn start(
         .await?
     {
         LogoutStep::Confirm => {
-            let hidden = FORWARDED
-                .iter()
-                .filter_map(|name| params.get(name).map(|v| (*name, v.to_owned())))
-                .collect();
+            let hidden = params.carried(&FORWARDED);
             Ok(html(
                 StatusCode::OK,
                 &LogoutConfirmPage {

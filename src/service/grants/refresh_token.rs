@@ -217,7 +217,7 @@ impl Services {
             let (client, family) = self.store.load_refresh(client_id, lookup.clone()).await?;
             let client = verify_credentials(client, |c| &c.kind, credentials)?;
             allow_grant(&client.grant_types, GrantType::RefreshToken)?;
-            let Some(family) = family else {
+            let Some(mut family) = family else {
                 return Err(Refusal::Unknown.into());
             };
             match decide(&family, &attempt) {
@@ -228,7 +228,7 @@ impl Services {
                     // the family's load read of the user) before the rotation commits,
                     // so that it cannot fail after.
                     let id_minter = if family.scope.is_openid() {
-                        let subject = family.openid.clone();
+                        let subject = family.openid.take();
                         Some(self.id_token_minter(subject, client.id).await?)
                     } else {
                         None

@@ -67,28 +67,24 @@ impl Services {
             .ok_or_else(|| ServiceError::internal("no active signing key"))
     }
 
-    /// Creates an active key for `alg` if there is none, for a client that asks for its ID
-    /// tokens to be signed with it.
-    pub(super) async fn ensure_key_for(&self, alg: Option<SigningAlg>) -> Result<(), ServiceError> {
-        let Some(alg) = alg else { return Ok(()) };
-        if self.signer_for(alg).await?.is_none() {
+    /// The active key of `alg`: the one this instance loaded, else the one in the
+    /// database (a client registered a moment ago on another instance or the CLI), else
+    /// one made now, for the first client to ask for its ID tokens to be signed with it.
+    pub(super) async fn ensure_key_for(
+        &self,
+        alg: SigningAlg,
+    ) -> Result<Arc<Signer>, ServiceError> {
+        if let Some(signer) = self.keys.signer(alg) {
+            return Ok(signer);
+        }
+        self.reload_signing_key().await?;
+        if self.keys.signer(alg).is_none() {
             self.replace_keys(vec![], &[alg]).await?;
             self.reload_signing_key().await?;
         }
-        Ok(())
-    }
-
-    /// The active key of `alg`, looking in the database when this instance has not loaded
-    /// one yet (a client registered a moment ago on another instance or the CLI).
-    pub(super) async fn signer_for(
-        &self,
-        alg: SigningAlg,
-    ) -> Result<Option<Arc<Signer>>, ServiceError> {
-        if let Some(signer) = self.keys.signer(alg) {
-            return Ok(Some(signer));
-        }
-        self.reload_signing_key().await?;
-        Ok(self.keys.signer(alg))
+        self.keys
+            .signer(alg)
+            .ok_or_else(|| ServiceError::internal(format!("no active {alg} key")))
     }
 
     /// Loads the active keys if they are not the ones in use, and the published ones for
