@@ -58,6 +58,12 @@ pub struct PolicyArgs {
     /// Lifetime of OpenID Connect ID tokens
     #[arg(long, global = true, env = "LATCHKEY_ID_TOKEN_TTL", default_value = "1h", value_parser = ttl("LATCHKEY_ID_TOKEN_TTL"))]
     pub id_token_ttl: Ttl,
+    /// Lifetime of a pushed authorization request's request_uri (RFC 9126)
+    #[arg(long, global = true, env = "LATCHKEY_PAR_TTL", default_value = "60s", value_parser = ttl("LATCHKEY_PAR_TTL"))]
+    pub par_ttl: Ttl,
+    /// Refuse authorization requests that were not pushed to /par first, for every client
+    #[arg(long, global = true, env = "LATCHKEY_REQUIRE_PAR")]
+    pub require_par: bool,
 }
 
 impl PolicyArgs {
@@ -74,6 +80,7 @@ impl PolicyArgs {
             ("LATCHKEY_AUTH_CODE_TTL", self.auth_code_ttl),
             ("LATCHKEY_SESSION_TTL", self.session_ttl),
             ("LATCHKEY_ID_TOKEN_TTL", self.id_token_ttl),
+            ("LATCHKEY_PAR_TTL", self.par_ttl),
         ] {
             if value.as_seconds() == 0 {
                 return Err(format!("{var} must be longer than 0s"));
@@ -88,6 +95,8 @@ impl PolicyArgs {
             session_ttl: self.session_ttl,
             signing_alg: self.signing_alg,
             id_token_ttl: self.id_token_ttl,
+            par_ttl: self.par_ttl,
+            require_par: self.require_par,
         })
     }
 }

@@ -57,6 +57,8 @@ pub async fn run(probe: Probe) -> Result<Report, String> {
             skip_consent: true,
             id_token_alg: None,
             post_logout_redirect_uris: Vec::new(),
+            require_dpop: false,
+            require_par: false,
         })
         .await
         .map_err(|e| text(&e))?;

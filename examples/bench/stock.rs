@@ -45,6 +45,7 @@ pub async fn families(
                 idle_expires_at,
                 absolute_expires_at: now + TimeDelta::days(30),
                 first_token: Some(token.hashes()),
+                dpop_jkt: None,
             });
             if keep_tokens && !expired {
                 live_tokens.push(token);

@@ -40,6 +40,14 @@ pub enum ClientCommand {
         /// repeat for several
         #[arg(long = "post-logout-redirect-uri", value_name = "URI", num_args = 1.., value_parser = RedirectUri::parse)]
         post_logout_redirect_uris: Vec<RedirectUri>,
+        /// Refuse every token request of this client that carries no DPoP proof (RFC 9449)
+        #[arg(long)]
+        require_dpop: bool,
+        /// Refuse authorization requests of this client that were not pushed to /par
+        /// first (RFC 9126)
+        #[arg(long)]
+        require_par: bool,
+        /// Print {"client_id": ..., "client_secret": ...} as JSON
         #[arg(long)]
         json: bool,
     },
@@ -87,6 +95,8 @@ struct ClientView<'a> {
     skip_consent: bool,
     id_token_alg: Option<&'static str>,
     post_logout_redirect_uris: Vec<&'a str>,
+    require_dpop: bool,
+    require_par: bool,
     enabled: bool,
     created_at: String,
 }
@@ -112,6 +122,8 @@ impl<'a> From<&'a Client> for ClientView<'a> {
                 .iter()
                 .map(RedirectUri::as_str)
                 .collect(),
+            require_dpop: client.require_dpop,
+            require_par: client.require_par,
             enabled: client.enabled,
             created_at: client.created_at.to_rfc3339(),
         }
@@ -130,6 +142,8 @@ pub async fn run(command: ClientCommand, services: &Services) -> Result<(), CliE
             skip_consent,
             id_token_alg,
             post_logout_redirect_uris,
+            require_dpop,
+            require_par,
             json,
         } => {
             let registered = services
@@ -143,6 +157,8 @@ pub async fn run(command: ClientCommand, services: &Services) -> Result<(), CliE
                     skip_consent,
                     id_token_alg,
                     post_logout_redirect_uris,
+                    require_dpop,
+                    require_par,
                 })
                 .await?;
             print_credentials(
@@ -219,6 +235,8 @@ fn print_client(client: &Client) {
     println!("grant types:   {}", client.grant_types);
     println!("scope:         {}", client.scopes);
     println!("skip consent:  {}", yes_no(client.skip_consent));
+    println!("require DPoP:  {}", yes_no(client.require_dpop));
+    println!("require PAR:   {}", yes_no(client.require_par));
     for resource in &client.resources {
         println!("resource:      {resource}");
     }

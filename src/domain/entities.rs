@@ -93,6 +93,10 @@ pub struct Client {
     pub id_token_alg: Option<SigningAlg>,
     /// Where RP-initiated logout may send the browser back to (exact match).
     pub post_logout_redirect_uris: Vec<RedirectUri>,
+    /// Every token request must carry a DPoP proof (RFC 9449).
+    pub require_dpop: bool,
+    /// Every authorization request must be pushed to `/par` first (RFC 9126 section 6).
+    pub require_par: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -143,10 +147,12 @@ pub enum EventKind {
     ClientEnabled,
     AdminChanged,
     ProfileChanged,
+    /// A refresh of a DPoP-bound family without its key's proof: refused, not a reuse.
+    DpopKeyMismatch,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::UserCreated,
         EventKind::PasswordChanged,
         EventKind::UserDisabled,
@@ -162,6 +168,7 @@ impl EventKind {
         EventKind::ClientEnabled,
         EventKind::AdminChanged,
         EventKind::ProfileChanged,
+        EventKind::DpopKeyMismatch,
     ];
 
     /// The kind with this name (as stored, and as the admin console filters by it);
@@ -189,6 +196,7 @@ impl EventKind {
             EventKind::ClientEnabled => "client_enabled",
             EventKind::AdminChanged => "admin_changed",
             EventKind::ProfileChanged => "profile_changed",
+            EventKind::DpopKeyMismatch => "dpop_key_mismatch",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `parse`, and trusted everywhere inside. No HTTP, no SQL in here.
 
 mod credentials;
+mod dpop;
 mod duration;
 mod email;
 mod entities;
@@ -23,6 +24,7 @@ mod signing_alg;
 mod text;
 
 pub use credentials::{AccessTokenText, ClientCredentials, PresentedSecret, PresentedToken};
+pub use dpop::Thumbprint;
 pub use duration::Ttl;
 pub use email::Email;
 pub use entities::{

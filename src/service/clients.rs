@@ -22,6 +22,8 @@ pub struct ClientRegistration {
     /// `None`: ID tokens use the server's signing algorithm.
     pub id_token_alg: Option<SigningAlg>,
     pub post_logout_redirect_uris: Vec<RedirectUri>,
+    pub require_dpop: bool,
+    pub require_par: bool,
 }
 
 /// A client just registered, with its secret: the only time the secret is known.
@@ -67,6 +69,8 @@ impl Services {
             enabled: true,
             id_token_alg: registration.id_token_alg,
             post_logout_redirect_uris: deduplicated(registration.post_logout_redirect_uris),
+            require_dpop: registration.require_dpop,
+            require_par: registration.require_par,
             created_at: now,
             updated_at: now,
         };
@@ -107,6 +111,8 @@ impl Services {
         client.skip_consent = changes.skip_consent;
         client.id_token_alg = changes.id_token_alg;
         client.post_logout_redirect_uris = deduplicated(changes.post_logout_redirect_uris);
+        client.require_dpop = changes.require_dpop;
+        client.require_par = changes.require_par;
         client.updated_at = self.clock.now();
         if let Some(alg) = client.id_token_alg {
             self.ensure_key_for(alg).await?;

@@ -57,6 +57,10 @@ pub struct Policy {
     pub session_ttl: Ttl,
     pub signing_alg: SigningAlg,
     pub id_token_ttl: Ttl,
+    /// Lifetime of a pushed authorization request's `request_uri` (RFC 9126).
+    pub par_ttl: Ttl,
+    /// Every client must push its authorization requests (RFC 9126 section 6).
+    pub require_par: bool,
 }
 
 /// Everything the HTTP handlers and the CLI call. Cheap to clone: a pool handle, a clock

@@ -29,6 +29,8 @@ struct ClientRow {
     updated_at: NaiveDateTime,
     id_token_alg: Option<String>,
     post_logout_redirect_uris: String,
+    require_dpop: bool,
+    require_par: bool,
 }
 
 impl ClientRow {
@@ -61,6 +63,8 @@ impl ClientRow {
                 .map(RedirectUri::parse)
                 .collect::<Result<_, _>>()
                 .map_err(corrupt)?,
+            require_dpop: self.require_dpop,
+            require_par: self.require_par,
             created_at: from_db(self.created_at),
             updated_at: from_db(self.updated_at),
         })
@@ -151,6 +155,8 @@ impl Store {
                         &client.post_logout_redirect_uris,
                         RedirectUri::as_str,
                     )),
+                    clients::require_dpop.eq(client.require_dpop),
+                    clients::require_par.eq(client.require_par),
                     clients::created_at.eq(to_db(client.created_at)),
                     clients::updated_at.eq(to_db(client.updated_at)),
                 ))
@@ -190,7 +196,8 @@ impl Store {
     }
 
     /// Replaces what an admin may edit: name, redirect URIs, grants, scopes, resources,
-    /// skip-consent, the ID-token algorithm and the post-logout redirect URIs. The
+    /// skip-consent, the ID-token algorithm, the post-logout redirect URIs and whether
+    /// DPoP and PAR are required. The
     /// client's type and secret stay.
     pub async fn update_client(&self, client: Client) -> Result<(), StoreError> {
         self.write(move |conn| {
@@ -207,6 +214,8 @@ impl Store {
                         &client.post_logout_redirect_uris,
                         RedirectUri::as_str,
                     )),
+                    clients::require_dpop.eq(client.require_dpop),
+                    clients::require_par.eq(client.require_par),
                     clients::updated_at.eq(to_db(client.updated_at)),
                 ))
                 .execute(conn)?;

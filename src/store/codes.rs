@@ -7,7 +7,7 @@ use super::time::{from_db, to_db};
 use super::{Store, StoreError, events};
 use crate::domain::{
     AuthorizationCodeHash, ClientId, CodeChallenge, DomainError, FamilyId, NewEvent, Nonce,
-    RedirectUri, Resource, RevocationReason, Scope, UserId,
+    RedirectUri, Resource, RevocationReason, Scope, Thumbprint, UserId,
 };
 
 /// An authorization code about to be stored, with everything the token request must
@@ -21,6 +21,8 @@ pub struct NewCode {
     pub resource: Option<Resource>,
     pub challenge: CodeChallenge,
     pub nonce: Option<Nonce>,
+    /// RFC 9449 section 10: the key the code exchange must prove.
+    pub dpop_jkt: Option<Thumbprint>,
     pub auth_time: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -39,6 +41,7 @@ impl Store {
                     codes::resource.eq(code.resource.as_ref().map(Resource::as_str)),
                     codes::code_challenge.eq(code.challenge.as_str()),
                     codes::nonce.eq(code.nonce.as_ref().map(Nonce::as_str)),
+                    codes::dpop_jkt.eq(code.dpop_jkt.as_ref().map(Thumbprint::as_str)),
                     codes::auth_time.eq(to_db(code.auth_time)),
                     codes::created_at.eq(to_db(code.created_at)),
                     codes::expires_at.eq(to_db(code.expires_at)),
@@ -59,6 +62,7 @@ pub struct StoredCode {
     pub resource: Option<Resource>,
     pub challenge: CodeChallenge,
     pub nonce: Option<Nonce>,
+    pub dpop_jkt: Option<Thumbprint>,
     pub auth_time: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub redeemed: bool,
@@ -74,6 +78,7 @@ struct CodeRow {
     resource: Option<String>,
     code_challenge: String,
     nonce: Option<String>,
+    dpop_jkt: Option<String>,
     auth_time: NaiveDateTime,
     expires_at: NaiveDateTime,
     redeemed_at: Option<NaiveDateTime>,
@@ -95,6 +100,12 @@ impl CodeRow {
                 .map_err(corrupt)?,
             challenge: CodeChallenge::parse(&self.code_challenge).map_err(corrupt)?,
             nonce: self.nonce.map(Nonce::from_stored),
+            dpop_jkt: self
+                .dpop_jkt
+                .as_deref()
+                .map(Thumbprint::parse)
+                .transpose()
+                .map_err(corrupt)?,
             auth_time: from_db(self.auth_time),
             expires_at: from_db(self.expires_at),
             redeemed: self.redeemed_at.is_some(),

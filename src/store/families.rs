@@ -6,7 +6,7 @@ use super::time::{from_db, to_db};
 use super::{AnyConnection, Store, StoreError, events};
 use crate::domain::{
     ClientId, DomainError, FamilyId, NewEvent, Resource, RevocationReason, Scope,
-    StoredRefreshToken, UserId,
+    StoredRefreshToken, Thumbprint, UserId,
 };
 
 /// A family about to start, with its first refresh token (none when the client may not
@@ -22,6 +22,8 @@ pub struct NewFamily {
     pub idle_expires_at: DateTime<Utc>,
     pub absolute_expires_at: DateTime<Utc>,
     pub first_token: Option<StoredRefreshToken>,
+    /// A public client's DPoP key, which every refresh of the family must prove.
+    pub dpop_jkt: Option<Thumbprint>,
 }
 
 /// The first generation is 1; each rotation adds one.
@@ -44,6 +46,7 @@ pub(super) fn insert(conn: &mut AnyConnection, family: &NewFamily) -> Result<(),
             families::generation.eq(FIRST_GENERATION),
             families::handle_hash.eq(family.first_token.as_ref().map(|t| t.handle.as_str())),
             families::current_hash.eq(family.first_token.as_ref().map(|t| t.token.as_str())),
+            families::dpop_jkt.eq(family.dpop_jkt.as_ref().map(Thumbprint::as_str)),
         ))
         .execute(conn)?;
     Ok(())

@@ -200,6 +200,8 @@ pub(super) struct LoadedRow {
     pub(super) c_secret_hash: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     pub(super) c_grant_types: Option<String>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub(super) c_require_dpop: Option<bool>,
     #[diesel(sql_type = Nullable<Text>)]
     pub(super) f_id: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -228,6 +230,8 @@ pub(super) struct LoadedRow {
     pub(super) f_revoked: Option<bool>,
     #[diesel(sql_type = Nullable<Bool>)]
     pub(super) f_has_handle: Option<bool>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(super) f_dpop_jkt: Option<String>,
     #[diesel(sql_type = Nullable<Bool>)]
     pub(super) u_enabled: Option<bool>,
     #[diesel(sql_type = Nullable<Bool>)]
@@ -267,13 +271,14 @@ where
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.push_sql(
             "SELECT c.id AS c_id, c.is_public AS c_is_public, c.secret_hash AS c_secret_hash, \
-             c.grant_types AS c_grant_types, f.id AS f_id, f.user_id AS f_user_id, \
-             f.client_id AS f_client_id, f.scope AS f_scope, f.resource AS f_resource, \
+             c.grant_types AS c_grant_types, c.require_dpop AS c_require_dpop, f.id AS f_id, \
+             f.user_id AS f_user_id, f.client_id AS f_client_id, f.scope AS f_scope, f.resource AS f_resource, \
              f.auth_time AS f_auth_time, f.generation AS f_generation, \
              f.current_hash AS f_current_hash, f.previous_hash AS f_previous_hash, \
              f.last_used_at AS f_last_used_at, f.idle_expires_at AS f_idle_expires_at, \
              f.absolute_expires_at AS f_absolute_expires_at, \
              f.revoked_at IS NOT NULL AS f_revoked, f.handle_hash IS NOT NULL AS f_has_handle, \
+             f.dpop_jkt AS f_dpop_jkt, \
              u.enabled AS u_enabled, fc.enabled AS fc_enabled, u.username AS u_username, \
              u.display_name AS u_display_name, u.email AS u_email, \
              u.email_verified AS u_email_verified, fc.id_token_alg AS fc_id_token_alg \

@@ -13,7 +13,7 @@ use super::users::{display_name_column, email_column};
 use super::{AnyConnection, Store, StoreError, clients as client_rows};
 use crate::domain::{
     Claimant, ClientId, ClientKind, DomainError, FamilyHandleHash, FamilyId, FamilyLookup,
-    GrantTypes, RefreshTokenHash, Resource, Scope, UserId, Username,
+    GrantTypes, RefreshTokenHash, Resource, Scope, Thumbprint, UserId, Username,
 };
 
 /// A family as stored, with what the rotation rules need to know of its user and client.
@@ -38,6 +38,8 @@ pub struct StoredFamily {
     pub revoked: bool,
     /// Families from before handles get theirs at their first rotation.
     pub has_handle: bool,
+    /// The DPoP key a public client's family is bound to (RFC 9449 section 5).
+    pub dpop_jkt: Option<Thumbprint>,
     pub user_enabled: bool,
     pub client_enabled: bool,
     /// For a family whose scope holds `openid`: what its ID tokens say of the user.
@@ -72,6 +74,7 @@ pub struct RefreshingClient {
     pub id: ClientId,
     pub kind: ClientKind,
     pub grant_types: GrantTypes,
+    pub require_dpop: bool,
 }
 
 impl Store {
@@ -128,6 +131,7 @@ fn client_of(row: &LoadedRow) -> Result<Option<RefreshingClient>, StoreError> {
         kind,
         grant_types: GrantTypes::parse(row.c_grant_types.as_deref().unwrap_or_default())
             .map_err(corrupt)?,
+        require_dpop: row.c_require_dpop.unwrap_or(false),
     }))
 }
 
@@ -173,6 +177,12 @@ fn family_of(row: LoadedRow) -> Result<Option<StoredFamily>, StoreError> {
         absolute_expires_at: from_db(needed(row.f_absolute_expires_at, "absolute_expires_at")?),
         revoked: needed(row.f_revoked, "revoked_at")?,
         has_handle: needed(row.f_has_handle, "handle_hash")?,
+        dpop_jkt: row
+            .f_dpop_jkt
+            .as_deref()
+            .map(Thumbprint::parse)
+            .transpose()
+            .map_err(corrupt)?,
         // A family whose user or client row is gone cannot refresh.
         user_enabled: row.u_enabled.unwrap_or(false),
         client_enabled: row.fc_enabled.unwrap_or(false),

@@ -31,6 +31,8 @@ diesel::table! {
         updated_at -> Timestamp,
         id_token_alg -> Nullable<Text>,
         post_logout_redirect_uris -> Text,
+        require_dpop -> Bool,
+        require_par -> Bool,
     }
 }
 
@@ -57,6 +59,7 @@ diesel::table! {
         redeemed_at -> Nullable<Timestamp>,
         family_id -> Nullable<Text>,
         nonce -> Nullable<Text>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 
@@ -78,6 +81,7 @@ diesel::table! {
         handle_hash -> Nullable<Text>,
         current_hash -> Nullable<Text>,
         previous_hash -> Nullable<Text>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 
@@ -145,6 +149,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pushed_authorization_requests (request_hash) {
+        request_hash -> Text,
+        client_id -> Text,
+        parameters -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dpop_proofs (proof_hash) {
+        proof_hash -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(client_redirect_uris -> clients (client_id));
 diesel::joinable!(legacy_refresh_tokens -> refresh_token_families (family_id));
 diesel::joinable!(refresh_token_families -> clients (client_id));
@@ -165,4 +186,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     signing_keys,
     login_throttle,
     security_events,
+    pushed_authorization_requests,
+    dpop_proofs,
 );

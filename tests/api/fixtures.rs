@@ -32,6 +32,8 @@ pub struct ClientSpec<'a> {
     pub resources: &'a [&'a str],
     pub id_token_alg: Option<&'a str>,
     pub post_logout_redirect_uris: &'a [&'a str],
+    pub require_dpop: bool,
+    pub require_par: bool,
 }
 
 impl Default for ClientSpec<'_> {
@@ -45,6 +47,8 @@ impl Default for ClientSpec<'_> {
             resources: &[],
             id_token_alg: None,
             post_logout_redirect_uris: &[],
+            require_dpop: false,
+            require_par: false,
         }
     }
 }
@@ -154,6 +158,8 @@ impl TestApp {
                     .iter()
                     .map(|u| RedirectUri::parse(u).unwrap())
                     .collect(),
+                require_dpop: spec.require_dpop,
+                require_par: spec.require_par,
             })
             .await
             .unwrap();

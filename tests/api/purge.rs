@@ -47,6 +47,7 @@ async fn purge_removes_expired_families_and_keeps_live_ones(backend: Backend) {
             idle_expires_at: now - TimeDelta::hours(1),
             absolute_expires_at: now + TimeDelta::days(20),
             first_token: Some(RefreshToken::generate().hashes()),
+            dpop_jkt: None,
         })
         .collect();
     store.insert_families(stocked).await.unwrap();

@@ -6,7 +6,7 @@ use chrono::DateTime;
 
 use crate::domain::{
     ClientId, CodeChallenge, ErrorCode, GivenRedirect, LoginHint, MaxAge, Nonce, OAuthError,
-    OpenIdParams, Prompt, Resource, Scope,
+    OpenIdParams, Prompt, Resource, Scope, Thumbprint,
 };
 use crate::service::{AuthorizationRequest, NOT_THIS_RESOURCE, Requested, Target, Unredirectable};
 
@@ -81,6 +81,11 @@ fn details(params: &Params) -> Result<Requested, OAuthError> {
         max_age: params.get("max_age").map(MaxAge::parse).transpose()?,
         login_hint: params.get("login_hint").and_then(LoginHint::parse),
     };
+    let dpop_jkt = params
+        .get("dpop_jkt")
+        .map(Thumbprint::parse)
+        .transpose()
+        .map_err(|e| OAuthError::new(ErrorCode::InvalidRequest, e.to_string()))?;
     let login_after = params
         .get(LOGIN_AFTER)
         .and_then(|seconds| seconds.parse::<i64>().ok())
@@ -90,6 +95,7 @@ fn details(params: &Params) -> Result<Requested, OAuthError> {
         scope,
         resource,
         openid,
+        dpop_jkt,
         login_after,
     })
 }

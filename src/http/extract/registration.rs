@@ -56,6 +56,8 @@ pub fn client_registration(form: &Params) -> Result<ClientRegistration, Vec<Stri
             skip_consent: form.get("skip_consent").is_some(),
             id_token_alg,
             post_logout_redirect_uris,
+            require_dpop: form.get("require_dpop").is_some(),
+            require_par: form.get("require_par").is_some(),
         }),
         _ => Err(errors),
     }

@@ -12,7 +12,7 @@ use crate::http::routes;
 use crate::service::{AuthorizeError, AuthorizeStep, Services};
 
 /// The request parameters that travel through the consent form unchanged.
-const FORWARDED: [&str; 13] = [
+const FORWARDED: [&str; 14] = [
     "response_type",
     "client_id",
     "redirect_uri",
@@ -25,6 +25,7 @@ const FORWARDED: [&str; 13] = [
     "prompt",
     "max_age",
     "login_hint",
+    "dpop_jkt",
     LOGIN_AFTER,
 ];
 

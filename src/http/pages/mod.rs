@@ -178,6 +178,9 @@ pub fn describe_event(kind: EventKind) -> &'static str {
         EventKind::FamiliesRevoked => "An app's access was revoked",
         EventKind::LoginFailed => "A sign-in with a wrong password",
         EventKind::ProfileChanged => "Your name or email address was changed",
+        EventKind::DpopKeyMismatch => {
+            "An app's refresh token was sent without the app's key (refused; possible theft)"
+        }
         EventKind::ClientCreated
         | EventKind::ClientSecretRotated
         | EventKind::ClientDisabled

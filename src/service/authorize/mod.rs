@@ -126,6 +126,7 @@ impl Services {
             challenge: requested.challenge,
             resource,
             openid: requested.openid,
+            dpop_jkt: requested.dpop_jkt,
             login_after: requested.login_after,
         })
     }
@@ -236,6 +237,7 @@ impl Services {
                     .is_openid()
                     .then(|| request.openid.nonce.clone())
                     .flatten(),
+                dpop_jkt: request.dpop_jkt.clone(),
                 auth_time: session.auth_time,
                 created_at: now,
                 expires_at: now + self.policy.auth_code_ttl.as_delta(),

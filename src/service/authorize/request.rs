@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{
     Client, ClientId, CodeChallenge, GivenRedirect, OAuthError, OpenIdParams, RedirectUri,
-    Resource, Scope,
+    Resource, Scope, Thumbprint,
 };
 
 /// `GET /authorize`'s parameters, each already parsed. What names the client and its
@@ -64,6 +64,8 @@ pub struct Requested {
     /// for.
     pub resource: Result<Option<Resource>, OAuthError>,
     pub openid: OpenIdParams,
+    /// RFC 9449 section 10: the key the code will be bound to.
+    pub dpop_jkt: Option<Thumbprint>,
     /// Set by Latchkey itself when it sent the browser to sign in again for this request
     /// (`prompt=login`, `max_age`): a login since then satisfies the request.
     pub login_after: Option<DateTime<Utc>>,
@@ -79,5 +81,6 @@ pub struct CheckedAuthorization {
     pub challenge: CodeChallenge,
     pub resource: Option<Resource>,
     pub openid: OpenIdParams,
+    pub dpop_jkt: Option<Thumbprint>,
     pub login_after: Option<DateTime<Utc>>,
 }

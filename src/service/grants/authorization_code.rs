@@ -75,6 +75,7 @@ impl Services {
             idle_expires_at: (now + self.policy.refresh_idle_ttl.as_delta()).min(absolute),
             absolute_expires_at: absolute,
             first_token: refresh_token.as_ref().map(RefreshToken::hashes),
+            dpop_jkt: None,
         };
         let family_id = family.id;
         if self.store.redeem_code(hash.clone(), family).await? == Redemption::AlreadyRedeemed {

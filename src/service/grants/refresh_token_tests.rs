@@ -36,6 +36,7 @@ fn case() -> Case {
         absolute_expires_at: now() + TimeDelta::days(29),
         revoked: false,
         has_handle: true,
+        dpop_jkt: None,
         user_enabled: true,
         client_enabled: true,
         openid: None,

@@ -79,6 +79,8 @@ pub struct ClientFields {
     /// Empty: the server's signing algorithm.
     pub id_token_alg: String,
     pub post_logout_redirect_uris: String,
+    pub require_dpop: bool,
+    pub require_par: bool,
 }
 
 impl ClientFields {
@@ -94,6 +96,8 @@ impl ClientFields {
             skip_consent: false,
             id_token_alg: String::new(),
             post_logout_redirect_uris: String::new(),
+            require_dpop: false,
+            require_par: false,
         }
     }
 
@@ -111,6 +115,8 @@ impl ClientFields {
             skip_consent: checked("skip_consent"),
             id_token_alg: text("id_token_alg"),
             post_logout_redirect_uris: text("post_logout_redirect_uris"),
+            require_dpop: checked("require_dpop"),
+            require_par: checked("require_par"),
         }
     }
 
@@ -130,6 +136,8 @@ impl ClientFields {
                 .unwrap_or_default()
                 .to_owned(),
             post_logout_redirect_uris: lines(&client.post_logout_redirect_uris),
+            require_dpop: client.require_dpop,
+            require_par: client.require_par,
         }
     }
 
